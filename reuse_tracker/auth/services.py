@@ -1,0 +1,69 @@
+"""Creating users and API tokens, and finding who a token belongs to."""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+
+from reuse_tracker.auth.models import ApiToken, Role, User
+from reuse_tracker.db_types import utcnow
+from reuse_tracker.errors import ValidationError
+from reuse_tracker.extensions import db
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def normalise_email(raw: str) -> str:
+    """Return the email checked and lower-cased, or raise ValidationError."""
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise ValidationError(_l("Invalid email address."), {"email": str(error)}) from None
+
+
+def create_user(email: str, role: str, password: str, name: str | None = None) -> User:
+    """Add a user; flush."""
+    email = normalise_email(email)
+    if role not in set(Role):
+        raise ValidationError(_l("Unknown role."), {"role": ", ".join(Role)})
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(_l("Password too short."), {
+            "password": str(_l("at least %(n)s characters", n=MIN_PASSWORD_LENGTH))})
+    if db.session.scalar(sa.select(User.id).where(User.email == email)):
+        raise ValidationError(_l("A user with this email already exists."), {"email": email})
+    user = User(email=email, role=role, name=name or email.split("@")[0])
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+
+
+def create_token(user: User, name: str = "") -> str:
+    """Issue a new API token for ``user``; return it (it is stored hashed only); flush."""
+    token = "rt_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=ApiToken.hash(token), prefix=token[:10],
+                            name=name))
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """Return the enabled user owning a live token, or None."""
+    api_token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token),
+                                  ApiToken.revoked_at.is_(None))
+        .options(sa.orm.joinedload(ApiToken.user)))
+    if api_token is None or not api_token.user.is_active:
+        return None
+    return api_token.user
+
+
+def touch_login(user: User) -> None:
+    user.last_login_at = utcnow()

@@ -1,0 +1,35 @@
+"""Engine set-up per database, and the list of models for Alembic."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask
+
+from reuse_tracker.extensions import db
+
+
+def configure_engine(app: Flask) -> None:
+    """Make SQLite behave like a server database: foreign keys, WAL, waiting on locks."""
+    import_models()
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, connection_record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+
+def import_models() -> None:
+    """Import every feature's models so the metadata (and Alembic) knows them all."""
+    from reuse_tracker import sequences  # noqa: F401
+    from reuse_tracker.auth import models as auth_models  # noqa: F401
+    from reuse_tracker.devices import models as device_models  # noqa: F401
+    from reuse_tracker.intake import models as intake_models  # noqa: F401

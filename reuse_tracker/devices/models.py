@@ -1,0 +1,124 @@
+"""The device and its append-only event log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy import event as orm_event
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from reuse_tracker.db_types import JSONType, UTCDateTime, utcnow
+from reuse_tracker.devices.lifecycle import Status
+from reuse_tracker.extensions import db
+
+if TYPE_CHECKING:
+    from reuse_tracker.auth.models import User
+    from reuse_tracker.intake.models import Donation
+
+DEVICE_TYPES = ("laptop", "desktop", "monitor", "tablet", "smartphone")
+GRADES = ("A", "B", "C")
+
+
+class Device(db.Model):
+    __tablename__ = "devices"
+    __table_args__ = (
+        sa.Index("ix_devices_status_type", "status", "type"),
+        sa.Index("ix_devices_donation_status", "donation_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Our inventory number, printed on the label: ``<PREFIX>-000001``.
+    asset_tag: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    donation_id: Mapped[int] = mapped_column(sa.ForeignKey("donations.id"), index=True)
+    type: Mapped[str] = mapped_column(sa.String(16))
+    brand: Mapped[str] = mapped_column(sa.String(80))
+    model: Mapped[str] = mapped_column(sa.String(120))
+    serial: Mapped[str] = mapped_column(sa.String(80))
+    #: Serial upper-cased without spaces or dashes, to find duplicates.
+    serial_key: Mapped[str] = mapped_column(sa.String(80), index=True)
+    #: The donor's own inventory number, as printed on its asset register.
+    donor_asset_number: Mapped[str | None] = mapped_column(sa.String(80))
+    cpu: Mapped[str | None] = mapped_column(sa.String(120))
+    ram_gb: Mapped[int | None]
+    storage_gb: Mapped[int | None]
+    year: Mapped[int | None]
+    weight_kg: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 2))
+    #: The current state: a cache of the event log, which replays to it.
+    status: Mapped[str] = mapped_column(sa.String(16), default=Status.RECEIVED.value)
+    #: Bumped by every action; a stale update is refused.
+    version: Mapped[int] = mapped_column(default=1)
+    #: Latest cosmetic grade and OS image, projected from ``grade`` events.
+    grade: Mapped[str | None] = mapped_column(sa.String(1))
+    os: Mapped[str | None] = mapped_column(sa.String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    donation: Mapped[Donation] = relationship(back_populates="devices")
+    events: WriteOnlyMapped[DeviceEvent] = relationship(
+        back_populates="device", order_by="DeviceEvent.seq", passive_deletes=True
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Device {self.asset_tag} {self.status}>"
+
+    @property
+    def label(self) -> str:
+        return f"{self.brand} {self.model}".strip()
+
+
+class DeviceEvent(db.Model):
+    """One action performed on a device; written by the action service only, never changed."""
+
+    __tablename__ = "device_events"
+    __table_args__ = (
+        sa.UniqueConstraint("device_id", "seq", name="uq_device_events_device_seq"),
+        sa.Index("ix_device_events_action_created_at", "action", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(sa.ForeignKey("devices.id"))
+    #: Position in the device's log, 1 for intake; equal to the device version it produced.
+    seq: Mapped[int]
+    action: Mapped[str] = mapped_column(sa.String(32))
+    from_status: Mapped[str | None] = mapped_column(sa.String(16))
+    to_status: Mapped[str] = mapped_column(sa.String(16))
+    #: The action's validated fields.
+    payload: Mapped[dict] = mapped_column(JSONType, default=dict)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    device: Mapped[Device] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<DeviceEvent {self.device_id}#{self.seq} {self.action}>"
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete a device event."""
+
+
+@orm_event.listens_for(DeviceEvent, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise AppendOnlyError("device events are append-only")
+
+
+@orm_event.listens_for(DeviceEvent, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise AppendOnlyError("device events are append-only")
+
+
+@orm_event.listens_for(sa.orm.Session, "do_orm_execute")
+def _refuse_bulk_change(state):
+    if (state.is_update or state.is_delete) and _targets_events(state.statement):
+        raise AppendOnlyError("device events are append-only")
+
+
+def _targets_events(statement) -> bool:
+    table = getattr(statement, "table", None)
+    return table is not None and getattr(table, "name", None) == "device_events"

@@ -1,0 +1,127 @@
+"""Device pages: the list, a device with its actions and history, the phone entry point."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from reuse_tracker.auth.access import READ, current_actor, roles_required
+from reuse_tracker.devices import fields as action_fields
+from reuse_tracker.devices import services
+from reuse_tracker.devices.lifecycle import Status
+from reuse_tracker.devices.models import DEVICE_TYPES, Device
+from reuse_tracker.devices.registration import TYPE_TITLES, serial_key
+from reuse_tracker.errors import ValidationError
+from reuse_tracker.extensions import db
+from reuse_tracker.intake.models import Donation, Donor
+
+bp = Blueprint("devices", __name__)
+
+
+@bp.app_context_processor
+def _device_helpers():
+    return {"status_title": services.status_title, "action_title": services.action_title,
+            "type_title": lambda kind: str(TYPE_TITLES.get(kind, kind)),
+            "STATUSES": [s.value for s in Status], "DEVICE_TYPES": DEVICE_TYPES,
+            "field_title": action_fields.field_title, "value_title": action_fields.value_title}
+
+
+def _filters() -> dict[str, str]:
+    args = request.args
+    return {
+        "status": args.get("status", "") if args.get("status") in set(Status) else "",
+        "type": args.get("type", "") if args.get("type") in DEVICE_TYPES else "",
+        "donation": args.get("donation", "") if args.get("donation", "").isdigit() else "",
+        "q": args.get("q", "").strip()[:80],
+    }
+
+
+def _filtered(filters: dict[str, str]) -> sa.Select:
+    statement = sa.select(Device)
+    if filters["status"]:
+        statement = statement.where(Device.status == filters["status"])
+    if filters["type"]:
+        statement = statement.where(Device.type == filters["type"])
+    if filters["donation"]:
+        statement = statement.where(Device.donation_id == int(filters["donation"]))
+    if filters["q"]:
+        query = filters["q"]
+        statement = statement.where(sa.or_(
+            Device.asset_tag.startswith(services.normalise_tag(query), autoescape=True),
+            Device.serial_key.startswith(serial_key(query), autoescape=True)))
+    return statement
+
+
+@bp.route("/devices")
+@roles_required(*READ)
+def index():
+    filters = _filters()
+    if filters["q"]:
+        exact = db.session.scalar(sa.select(Device.asset_tag).where(
+            Device.asset_tag == services.normalise_tag(filters["q"])))
+        if exact:
+            return redirect(url_for(".detail", asset_tag=exact))
+    statement = _filtered(filters).order_by(Device.id.desc())
+    page = db.paginate(statement, per_page=request.args.get("per_page", 50, type=int),
+                       max_per_page=200, error_out=False)
+    donation = db.session.get(Donation, int(filters["donation"])) if filters["donation"] else None
+    return render_template("devices/index.html", page=page, filters=filters, donation=donation)
+
+
+@bp.route("/d/<asset_tag>")
+@roles_required(*READ)
+def short(asset_tag: str):
+    """The address the QR code carries: opens the device page."""
+    return redirect(url_for(".detail", asset_tag=services.normalise_tag(asset_tag)))
+
+
+def _load(asset_tag: str) -> tuple[Device, Donation, Donor]:
+    row = db.session.execute(
+        sa.select(Device, Donation, Donor)
+        .join(Donation, Donation.id == Device.donation_id)
+        .join(Donor, Donor.id == Donation.donor_id)
+        .where(Device.asset_tag == services.normalise_tag(asset_tag))).first()
+    if row is None:
+        abort(404)
+    return row.tuple()
+
+
+@bp.route("/devices/<asset_tag>")
+@roles_required(*READ)
+def detail(asset_tag: str):
+    return _render_detail(*_load(asset_tag))
+
+
+def _render_detail(device, donation, donor, *, failed=None, errors=None, values=None, status=200):
+    user = current_actor()
+    actions = [a for a in services.allowed_actions(device) if services.may_perform(user, a)]
+    context = {
+        "device": device, "donation": donation, "donor": donor,
+        "events": services.events_of(device), "actions": actions,
+        "missing": services.missing_for_ready(device) if "mark_ready" in actions else [],
+        "fields_for": action_fields.fields_for, "failed": failed, "errors": errors or {},
+        "values": values or {}, "checklist": action_fields.DIAGNOSTIC_CHECKS.get(device.type, ()),
+        "check_titles": action_fields.CHECK_TITLES,
+    }
+    return render_template("devices/detail.html", **context), status
+
+
+@bp.route("/devices/<asset_tag>/actions/<action>", methods=["POST"])
+@roles_required(*READ)
+def act(asset_tag: str, action: str):
+    device, donation, donor = _load(asset_tag)
+    data = action_fields.from_form(action, request.form)
+    version = request.form.get("version", type=int)
+    try:
+        services.perform(device, action, data, actor=current_actor(), expected_version=version)
+    except ValidationError as error:
+        db.session.rollback()
+        device, donation, donor = _load(asset_tag)
+        flash(error.message, "danger")
+        return _render_detail(device, donation, donor, failed=action, errors=error.fields,
+                              values=request.form, status=422)
+    db.session.commit()
+    flash(_("%(action)s: done for %(tag)s.", action=services.action_title(action),
+            tag=device.asset_tag), "success")
+    return redirect(url_for(".detail", asset_tag=device.asset_tag))

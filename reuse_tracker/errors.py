@@ -1,0 +1,138 @@
+"""The error hierarchy, and the handlers that answer it as JSON or as a page."""
+
+from __future__ import annotations
+
+from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+
+class UserError(Exception):
+    """An error the user can act on; carries its HTTP status and a stable code."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.fields = {key: str(value) for key, value in (fields or {}).items()}
+
+    def to_dict(self) -> dict:
+        error = {"code": self.code, "message": self.message}
+        if self.fields:
+            error["fields"] = self.fields
+        return {"error": error}
+
+
+class ValidationError(UserError):
+    """Input that is malformed or incomplete."""
+
+    status = 422
+    code = "validation_error"
+
+
+class NotFoundError(UserError):
+    status = 404
+    code = "not_found"
+
+
+class PermissionDenied(UserError):
+    status = 403
+    code = "forbidden"
+
+
+class ConflictError(UserError):
+    """The action is not allowed now, or the record changed meanwhile."""
+
+    status = 409
+    code = "conflict"
+
+
+def wants_json() -> bool:
+    """Tell whether the current request should be answered in JSON."""
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _page_or_back(error: UserError):
+    details = " ".join(f"{value}." for value in error.fields.values())
+    flash(f"{error.message} {details}".strip(), "danger")
+    target = request.referrer if request.referrer else request.path
+    if request.method == "GET":
+        return render_template("errors/error.html", status=error.status, message=error.message), (
+            error.status
+        )
+    return redirect(target)
+
+
+def handle_user_error(error: UserError):
+    from reuse_tracker.extensions import db
+
+    db.session.rollback()
+    if wants_json():
+        return jsonify(error.to_dict()), error.status
+    return _page_or_back(error)
+
+
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "too_many_requests"}
+
+HTTP_MESSAGES = {
+    400: _l("The request could not be understood."),
+    401: _l("Please sign in."),
+    403: _l("You are not allowed to do this."),
+    404: _l("This page does not exist."),
+    405: _l("This method is not allowed here."),
+    413: _l("The upload is too large."),
+    429: _l("Too many attempts. Please wait a minute and try again."),
+    500: _l("Something went wrong on our side. Nothing was changed."),
+}
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    message = str(HTTP_MESSAGES.get(status, error.description))
+    if isinstance(error, RequestEntityTooLarge):
+        message = str(_l("The upload is too large (at most %(mb)s MB).", mb=_max_mb()))
+    if wants_json():
+        body = {"error": {"code": HTTP_CODES.get(status, "error"), "message": message}}
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def handle_csrf_error(error: CSRFError):
+    message = str(_l("This form has expired or was already sent. Please try again."))
+    if wants_json():
+        return jsonify({"error": {"code": "csrf", "message": message}}), 400
+    flash(message, "warning")
+    return redirect(request.referrer or request.path)
+
+
+def handle_server_error(error: Exception):
+    from reuse_tracker.extensions import db
+
+    db.session.rollback()
+    return handle_http_error(_InternalError())
+
+
+class _InternalError(HTTPException):
+    code = 500
+    description = "Internal error"
+
+
+def _max_mb() -> str:
+    from flask import current_app
+
+    return f"{current_app.config['MAX_CONTENT_LENGTH'] / (1024 * 1024):g}"
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Answer every error as JSON for the API and as a page elsewhere."""
+    app.register_error_handler(UserError, handle_user_error)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    if not app.testing:
+        app.register_error_handler(Exception, handle_server_error)

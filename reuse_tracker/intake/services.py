@@ -1,0 +1,124 @@
+"""Registering donors and donations: one donation and all its devices, or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from reuse_tracker import sequences
+from reuse_tracker.auth.models import User
+from reuse_tracker.devices import registration
+from reuse_tracker.errors import ValidationError
+from reuse_tracker.extensions import db
+from reuse_tracker.intake.models import DONOR_KINDS, Donation, Donor
+
+
+def siret_is_valid(siret: str) -> bool:
+    """Check a SIRET: 14 digits passing the Luhn check (La Poste's sites excepted by law)."""
+    if len(siret) != 14 or not siret.isdigit():
+        return False
+    if siret.startswith("356000000"):  # La Poste: digits sum to a multiple of 5
+        return sum(int(d) for d in siret) % 5 == 0
+    total = 0
+    for index, digit in enumerate(int(d) for d in reversed(siret)):
+        if index % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def clean_donor(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Check a donor's fields; return them clean or raise ValidationError naming each field."""
+    errors: dict[str, str] = {}
+    name = " ".join(str(data.get("name") or "").split())
+    if not name:
+        errors["donor.name"] = str(_l("is required"))
+    elif len(name) > 200:
+        errors["donor.name"] = str(_l("must be at most %(n)s characters", n=200))
+    siret = "".join(str(data.get("siret") or "").split())
+    if siret and not siret_is_valid(siret):
+        errors["donor.siret"] = str(_l("is not a valid SIRET (14 digits, check digit)"))
+    kind = str(data.get("kind") or "company")
+    if kind not in DONOR_KINDS:
+        errors["donor.kind"] = str(_l("must be one of: %(allowed)s", allowed=", ".join(DONOR_KINDS)))
+    email = str(data.get("contact_email") or "").strip()
+    if email:
+        from reuse_tracker.auth.services import normalise_email
+
+        try:
+            email = normalise_email(email)
+        except ValidationError:
+            errors["donor.contact_email"] = str(_l("is not a valid email address"))
+    if errors:
+        raise ValidationError(_l("The donor's details are invalid."), errors)
+    optional = {key: (str(data.get(key) or "").strip() or None)
+                for key in ("contact_name", "contact_phone", "address")}
+    return {"name": name, "siret": siret or None, "kind": kind,
+            "contact_email": email or None, **optional}
+
+
+def find_or_create_donor(data: Mapping[str, Any]) -> Donor:
+    """Return the donor with this SIRET or name, creating it when new; flush."""
+    clean = clean_donor(data)
+    donor = None
+    if clean["siret"]:
+        donor = db.session.scalar(sa.select(Donor).where(Donor.siret == clean["siret"]))
+    if donor is None:
+        donor = db.session.scalar(
+            sa.select(Donor).where(sa.func.lower(Donor.name) == clean["name"].lower()))
+    if donor is None:
+        donor = Donor(**clean)
+        db.session.add(donor)
+        db.session.flush()
+        return donor
+    for key, value in clean.items():
+        if value and key != "name" and getattr(donor, key) is None:
+            setattr(donor, key, value)
+    if clean["siret"] and donor.siret != clean["siret"]:
+        raise ValidationError(_l("The donor's details are invalid."), {
+            "donor.siret": str(_l("%(name)s is registered with another SIRET", name=donor.name))})
+    return donor
+
+
+def next_reference(received_on: date) -> str:
+    """Allocate the next ``DON-<year>-<number>`` for a donation received on that date."""
+    number = sequences.allocate(f"donation-{received_on.year}")[0]
+    return f"DON-{received_on.year}-{number:04d}"
+
+
+def register_donation(donor: Mapping[str, Any] | Donor, received_on: date | str | None,
+                      devices: Sequence[Mapping[str, Any]], *, actor: User | None,
+                      notes: str = "", row_label=None) -> Donation:
+    """Record a donation with every device and its intake event; flush.
+
+    Checks everything first: on any bad field or row, raises ValidationError
+    naming each one, and nothing is written.
+    """
+    received = _clean_date(received_on)
+    specs = registration.check_devices(devices, row_label)
+    donor_row = donor if isinstance(donor, Donor) else find_or_create_donor(donor)
+    donation = Donation(reference=next_reference(received), donor=donor_row,
+                        received_on=received, received_by=actor, notes=notes.strip())
+    db.session.add(donation)
+    db.session.flush()
+    registration.intake(donation, specs, actor)
+    return donation
+
+
+def _clean_date(value: date | str | None) -> date:
+    if isinstance(value, date):
+        received = value
+    else:
+        try:
+            received = date.fromisoformat(str(value or "").strip())
+        except ValueError:
+            raise ValidationError(_l("The reception date is invalid."), {
+                "received_on": str(_l("must be a date (YYYY-MM-DD)"))}) from None
+    if received > date.today() or received.year < 2000:
+        raise ValidationError(_l("The reception date is invalid."), {
+            "received_on": str(_l("cannot be in the future or before 2000"))})
+    return received

@@ -1,0 +1,55 @@
+"""``flask backup``: a consistent copy of the database while the application runs."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from reuse_tracker.cli import fail
+from reuse_tracker.extensions import db
+
+
+@click.command(help="Write a consistent copy of the database to FILE while it runs.")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@with_appcontext
+def backup(file: Path, force: bool):
+    if file.exists() and not force:
+        fail(f"{file} exists; use --force to overwrite it.")
+    file.parent.mkdir(parents=True, exist_ok=True)
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        _backup_sqlite(url.database, file)
+    elif url.get_backend_name() == "postgresql":
+        _backup_postgresql(url, file)
+    else:
+        fail(f"Backups of {url.get_backend_name()} databases are not supported.")
+    click.secho(f"Backup written to {file} ({file.stat().st_size:,} bytes).", fg="green")
+
+
+def _backup_sqlite(database: str, file: Path) -> None:
+    """Copy with SQLite's online backup API: consistent while others write."""
+    source = sqlite3.connect(database)
+    target = sqlite3.connect(file)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
+def _backup_postgresql(url, file: Path) -> None:
+    """Dump with pg_dump, which reads one snapshot."""
+    if shutil.which("pg_dump") is None:
+        fail("pg_dump is not installed; install the PostgreSQL client tools.")
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    result = subprocess.run(["pg_dump", "--format=custom", "--file", str(file), dsn],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        fail(f"pg_dump failed: {result.stderr.strip()}")
