@@ -1,26 +1,27 @@
 """Fast QR matrix builder on top of the ``qrcode`` package (pure Python, no drawing).
 
-``qrcode`` splits the data into modes, fits the version and lays out the
-function patterns; this module adds the Reed-Solomon blocks, places the data
-bits once and scores the eight masks with a few big-integer operations on the
-whole matrix packed row after row.  That is ~10x faster than
-``QRCode.make()`` and yields the very same matrix (same penalty rules and
-tie-break as ``qrcode``; the tests compare both).
+``qrcode`` splits the data into segments, gives the capacity and block tables
+and lays out the function patterns; this module fits the version the same
+way, adds the Reed-Solomon codewords, places the data bits once and scores
+the eight masks with a few big-integer operations on the whole matrix packed
+row after row.  That is more than ten times faster than ``QRCode.make()``
+and yields the very same matrix (same penalty rules and tie-break as
+``qrcode``; the tests compare both on many inputs).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable
+from functools import cache
+from operator import itemgetter
 
 from qrcode import QRCode, constants, util
 from qrcode.base import rs_blocks
 from qrcode.exceptions import DataOverflowError
 
 ECC_LEVEL = constants.ERROR_CORRECT_M
-_FINDER_LIKE = ("10111010000", "00001011101")
 _EXP = [0] * 512
 _LOG = [0] * 256
 
@@ -54,12 +55,14 @@ class _Template:
     final_dark: tuple[int, ...]
     masks: tuple[int, ...]
     path: tuple[int, ...]
+    gather: Callable[[str], tuple[str, ...]]
 
 
 class _Bits:
     """Minimal stand-in for ``qrcode.util.BitBuffer`` collecting '0'/'1' text."""
 
     def __init__(self) -> None:
+        """Start empty."""
         self.parts: list[str] = []
 
     def put(self, num: int, length: int) -> None:
@@ -69,12 +72,18 @@ class _Bits:
 
 def qr_rows(data: str) -> tuple[str, ...]:
     """Return the QR matrix (level M, no border) as rows of '0'/'1' characters."""
+    size, packed = qr_matrix(data)
+    return tuple(packed[r * (size + 1) : r * (size + 1) + size] for r in range(size))
+
+
+def qr_matrix(data: str) -> tuple[int, str]:
+    """Return the QR size and its rows of '0'/'1', each followed by one '0' (packed)."""
     version, bits = _encode(list(util.optimal_data_chunks(data, minimum=20)))
     tpl = _template(version)
     plain = _place(_codewords(version, bits), tpl)
     best = min(range(8), key=lambda k: _penalty(tpl.test_dark | (plain ^ tpl.masks[k]), tpl))
-    text = format(tpl.final_dark[best] | (plain ^ tpl.masks[best]), f"0{tpl.size * tpl.stride}b")
-    return tuple(text[r * tpl.stride : r * tpl.stride + tpl.size] for r in range(tpl.size))
+    dark = tpl.final_dark[best] | (plain ^ tpl.masks[best])
+    return tpl.size, format(dark, f"0{tpl.size * tpl.stride}b")
 
 
 def _encode(chunks: list[util.QRData]) -> tuple[int, str]:
@@ -121,52 +130,39 @@ def _interleave(blocks: list[list[int]]) -> list[int]:
 def _reed_solomon(data: list[int], ecc_count: int) -> list[int]:
     """Return the ``ecc_count`` Reed-Solomon remainder codewords of ``data``."""
     table = _multiples(ecc_count)
-    remainder = [0] * ecc_count
+    shift, mask = 8 * (ecc_count - 1), (1 << 8 * ecc_count) - 1
+    remainder = 0
     for byte in data:
-        row = table[byte ^ remainder[0]]
-        remainder.append(0)
-        remainder = [a ^ b for a, b in zip(remainder[1:], row)]
-    return remainder
+        remainder = ((remainder << 8) & mask) ^ table[(remainder >> shift) ^ byte]
+    return list(remainder.to_bytes(ecc_count, "big"))
 
 
-@lru_cache(maxsize=None)
-def _multiples(degree: int) -> tuple[tuple[int, ...], ...]:
-    """For every byte value, its product with the generator polynomial (leading 1 omitted)."""
+@cache
+def _multiples(degree: int) -> tuple[int, ...]:
+    """For every byte value, its product with the generator polynomial, packed big-endian."""
     poly = [1]
     for power in range(degree):
-        nxt = poly + [0]
+        nxt = [*poly, 0]
         for j, coef in enumerate(poly):
             if coef:
                 nxt[j + 1] ^= _EXP[_LOG[coef] + power]
         poly = nxt
     logs = [_LOG[coef] for coef in poly[1:]]
-    zero = (0,) * degree
-    return (zero,) + tuple(tuple(_EXP[_LOG[v] + g] for g in logs) for v in range(1, 256))
+    products = [bytes(_EXP[_LOG[value] + g] for g in logs) for value in range(1, 256)]
+    return (0, *(int.from_bytes(row, "big") for row in products))
 
 
 def _place(codewords: list[int], tpl: _Template) -> int:
     """Lay the codeword bits along the zig-zag data path, unmasked, as a packed int."""
-    cells = bytearray(b"0" * (tpl.size * tpl.stride))
-    bits = "".join(format(byte, "08b") for byte in codewords)
-    for index, char in zip(tpl.path, bits):
-        if char == "1":
-            cells[index] = 49
-    return int(cells, 2)
+    bits = format(int.from_bytes(bytes(codewords), "big"), f"0{len(codewords) * 8}b")
+    bits += "0" * (len(tpl.path) + 1 - len(bits))
+    return int("".join(tpl.gather(bits)), 2)
 
 
 def _penalty(dark: int, tpl: _Template) -> int:
     """ISO 18004 mask penalty (N1-N4), scored exactly like ``qrcode.util.lost_point``."""
     light = tpl.full & ~dark
-    points = 0
-    for step in (1, tpl.stride):
-        for x in (dark, light):
-            run = x & x >> step & x >> 2 * step & x >> 3 * step & x >> 4 * step
-            points += run.bit_count() + 2 * (run & ~(run >> step)).bit_count()
-        for pattern in _FINDER_LIKE:
-            match = -1
-            for j, char in enumerate(pattern):
-                match &= (dark if char == "1" else light) >> (j * step)
-            points += 40 * match.bit_count()
+    points = _line_penalty(dark, light, 1) + _line_penalty(dark, light, tpl.stride)
     for x in (dark, light):
         pair = x & x >> 1
         points += 3 * (pair & pair >> tpl.stride).bit_count()
@@ -174,7 +170,21 @@ def _penalty(dark: int, tpl: _Template) -> int:
     return points + int(abs(percent * 100 - 50) / 5) * 10
 
 
-@lru_cache(maxsize=None)
+def _line_penalty(dark: int, light: int, step: int) -> int:
+    """N1 (runs of 5+) and N3 (finder-like 1:1:3:1:1 + 4 light) along rows or columns."""
+    d1, d2, d3, d4 = (dark >> k * step for k in range(1, 5))
+    l1, l2, l3, l4, l5 = (light >> k * step for k in range(1, 6))
+    four_light = light & l1 & l2 & l3
+    points = 0
+    for run in (dark & d1 & d2 & d3 & d4, four_light & l4):
+        points += run.bit_count() + 2 * (run & ~(run >> step)).bit_count()
+    core = dark & l1 & d2 & d3 & d4 & l5 & dark >> 6 * step
+    before = (core & four_light >> 7 * step).bit_count()
+    after = (core >> 4 * step & four_light).bit_count()
+    return points + 40 * (before + after)
+
+
+@cache
 def _template(version: int) -> _Template:
     """Build (once per version) the function patterns, mask bits and data path."""
     blank = _function_modules(version, test=True, mask=0)
@@ -183,7 +193,12 @@ def _template(version: int) -> _Template:
     finals = tuple(_pack(_function_modules(version, False, k)) for k in range(8))
     masks = tuple(_pack(_mask_grid(free, util.mask_func(k))) for k in range(8))
     full = _pack([[True] * size] * size)
-    return _Template(size, size + 1, full, _pack(blank), finals, masks, _data_path(free))
+    path = _data_path(free)
+    source = [len(path)] * (size * (size + 1))  # index of the '0' after the data bits
+    for bit, cell in enumerate(path):
+        source[cell] = bit
+    gather = itemgetter(*source)
+    return _Template(size, size + 1, full, _pack(blank), finals, masks, path, gather)
 
 
 def _function_modules(version: int, test: bool, mask: int) -> list[list[bool | None]]:

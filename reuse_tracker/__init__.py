@@ -45,13 +45,23 @@ def register_blueprints(app: Flask) -> None:
     """Mount each feature's blueprint and let features join the action service."""
     from reuse_tracker.api.views import bp as api_bp
     from reuse_tracker.auth.views import bp as auth_bp
+    from reuse_tracker.devices import printing  # noqa: F401  (label routes on devices_bp)
     from reuse_tracker.devices.views import bp as devices_bp
+    from reuse_tracker.intake import labels as intake_labels  # noqa: F401  (on intake_bp)
     from reuse_tracker.intake.views import bp as intake_bp
+    from reuse_tracker.loans import api as loans_api  # noqa: F401  (its routes on api_bp)
+    from reuse_tracker.loans import cli as loans_cli  # noqa: F401  (flask privacy purge)
+    from reuse_tracker.loans.services import register_loan_actions
+    from reuse_tracker.loans.views import bp as loans_bp
     from reuse_tracker.main import bp as main_bp
+    from reuse_tracker.workshop.services import register_workshop_actions
+    from reuse_tracker.workshop.views import bp as workshop_bp
 
-    for blueprint in (main_bp, auth_bp, devices_bp, intake_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, devices_bp, intake_bp, workshop_bp, loans_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
+    register_loan_actions()
+    register_workshop_actions()
 
 
 def register_errorhandlers(app: Flask) -> None:

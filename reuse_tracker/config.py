@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 
@@ -17,6 +18,7 @@ def _bool(name: str, default: bool) -> bool:
 def _database_url(instance_path: str) -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
+        Path(instance_path).mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{Path(instance_path) / 'reuse_tracker.sqlite'}"
     # Heroku-style URLs and bare postgresql:// select the psycopg 3 driver.
     for prefix in ("postgres://", "postgresql://"):
@@ -30,11 +32,20 @@ def _secret_key(instance_path: str) -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
     path = Path(instance_path) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: when several workers start at once, exactly one writes the key.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as key_file:
+            key_file.write(secrets.token_hex(32))
+    for _attempt in range(50):
+        if key := path.read_text().strip():
+            return key
+        time.sleep(0.01)  # the writer has created the file but not yet written the key
+    raise RuntimeError(f"{path} is empty; delete it or set SECRET_KEY")
 
 
 def from_environment(instance_path: str) -> dict:
@@ -48,6 +59,9 @@ def from_environment(instance_path: str) -> dict:
             "PROGRAMME_NAME", "Ville de Nantes — Programme de réemploi informatique"
         ),
         "WORKSHOP_NAME": os.environ.get("WORKSHOP_NAME", "Atelier de reconditionnement"),
+        #: Who signs erasure certificates (default: the user who prints it).
+        "WORKSHOP_LEAD": os.environ.get("WORKSHOP_LEAD", ""),
+        "WORKSHOP_LEAD_ROLE": os.environ.get("WORKSHOP_LEAD_ROLE", ""),
         "DEFAULT_LABEL_LAYOUT": os.environ.get("DEFAULT_LABEL_LAYOUT", "avery-l7160"),
         "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE", "fr"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Paris"),
@@ -64,4 +78,8 @@ def from_environment(instance_path: str) -> dict:
         "BOOTSTRAP_BOOTSWATCH_THEME": None,
         "DEVICES_PER_PAGE": 50,
         "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", 20000)),
+        "LOAN_DURATION_DAYS": int(os.environ.get("LOAN_DURATION_DAYS", 365)),
+        "FAMILY_RETENTION_DAYS": int(os.environ.get("FAMILY_RETENTION_DAYS", 365)),
+        "READINESS_WINDOW_DAYS": int(os.environ.get("READINESS_WINDOW_DAYS", 28)),
+        "SIGNATURE_MAX_BYTES": int(os.environ.get("SIGNATURE_MAX_BYTES", 200_000)),
     }

@@ -33,3 +33,5 @@ def import_models() -> None:
     from reuse_tracker.auth import models as auth_models  # noqa: F401
     from reuse_tracker.devices import models as device_models  # noqa: F401
     from reuse_tracker.intake import models as intake_models  # noqa: F401
+    from reuse_tracker.loans import models as loan_models  # noqa: F401
+    from reuse_tracker.workshop import models as workshop_models  # noqa: F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -14,10 +14,26 @@ class UserError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, fields: dict[str, str] | None = None):
+    def __init__(
+        self,
+        message: str,
+        fields: dict[str, str] | None = None,
+        labels: dict[str, str] | None = None,
+    ):
         super().__init__(str(message))
         self.message = str(message)
         self.fields = {key: str(value) for key, value in (fields or {}).items()}
+        #: What each field is called on the page, for messages read by people.
+        self.labels = {key: str(value) for key, value in (labels or {}).items()}
+
+    @property
+    def full_message(self) -> str:
+        """The message followed by each field's problem, for a flashed message."""
+        details = " ".join(
+            str(_l("%(field)s: %(problem)s.", field=self.labels.get(key, key), problem=value))
+            for key, value in self.fields.items()
+        )
+        return f"{self.message} {details}".strip()
 
     def to_dict(self) -> dict:
         error = {"code": self.code, "message": self.message}
@@ -52,20 +68,18 @@ class ConflictError(UserError):
 
 def wants_json() -> bool:
     """Tell whether the current request should be answered in JSON."""
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def _page_or_back(error: UserError):
-    details = " ".join(f"{value}." for value in error.fields.values())
-    flash(f"{error.message} {details}".strip(), "danger")
-    target = request.referrer if request.referrer else request.path
-    if request.method == "GET":
-        return render_template("errors/error.html", status=error.status, message=error.message), (
+    """Show a refusal on the page the user came from; missing rights and pages get a page."""
+    message = error.full_message
+    if request.method == "GET" or isinstance(error, (PermissionDenied, NotFoundError)):
+        return render_template("errors/error.html", status=error.status, message=message), (
             error.status
         )
-    return redirect(target)
+    flash(message, "danger")
+    return redirect(request.referrer or url_for("main.dashboard"))
 
 
 def handle_user_error(error: UserError):
@@ -77,8 +91,16 @@ def handle_user_error(error: UserError):
     return _page_or_back(error)
 
 
-HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "too_many_requests"}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "too_many_requests",
+}
 
 HTTP_MESSAGES = {
     400: _l("The request could not be understood."),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from reuse_tracker.cli import fail
@@ -23,12 +25,20 @@ def backup(file: Path, force: bool):
         fail(f"{file} exists; use --force to overwrite it.")
     file.parent.mkdir(parents=True, exist_ok=True)
     url = db.engine.url
-    if url.get_backend_name() == "sqlite":
-        _backup_sqlite(url.database, file)
-    elif url.get_backend_name() == "postgresql":
-        _backup_postgresql(url, file)
-    else:
+    if url.get_backend_name() not in {"sqlite", "postgresql"}:
         fail(f"Backups of {url.get_backend_name()} databases are not supported.")
+    # Write beside the target, then rename: FILE is never left half-written, and an
+    # existing FILE (whatever it holds) is replaced only by a complete copy.
+    partial = file.with_name(f".{file.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        if url.get_backend_name() == "sqlite":
+            _backup_sqlite(url.database, partial)
+        else:
+            _backup_postgresql(url, partial)
+        partial.replace(file)
+    finally:
+        partial.unlink(missing_ok=True)
     click.secho(f"Backup written to {file} ({file.stat().st_size:,} bytes).", fg="green")
 
 
@@ -48,8 +58,17 @@ def _backup_postgresql(url, file: Path) -> None:
     """Dump with pg_dump, which reads one snapshot."""
     if shutil.which("pg_dump") is None:
         fail("pg_dump is not installed; install the PostgreSQL client tools.")
-    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    result = subprocess.run(["pg_dump", "--format=custom", "--file", str(file), dsn],
-                            capture_output=True, text=True, check=False)
+    # The password goes through the environment: a command line is visible to every user.
+    dsn = sa.engine.URL.create(
+        "postgresql", url.username, None, url.host, url.port, url.database, url.query
+    ).render_as_string()
+    env = {**os.environ, "PGPASSWORD": url.password} if url.password else None
+    result = subprocess.run(
+        ["pg_dump", "--format=custom", "--file", str(file), dsn],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
     if result.returncode != 0:
         fail(f"pg_dump failed: {result.stderr.strip()}")

@@ -14,6 +14,8 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 
 from reuse_tracker import create_app
 from reuse_tracker.extensions import db as _db
@@ -25,15 +27,18 @@ PASSWORD = "correct horse battery"
 def _postgres_url() -> str:
     url = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
-def _require_postgres(url: str) -> None:
+def _postgres_schema(url: str, schema: str, *, drop: bool = False) -> None:
+    """Create (or drop) the schema this test run works in; skip or fail if unreachable."""
     try:
         engine = sa.create_engine(url)
-        with engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            if not drop:
+                connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
         engine.dispose()
     except sa.exc.OperationalError as error:
         message = f"PostgreSQL is not reachable at {url}: {error.orig}"
@@ -43,26 +48,51 @@ def _require_postgres(url: str) -> None:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request, tmp_path_factory) -> str:
+def database_url(request, tmp_path_factory):
+    """A database of this test run's own: a SQLite file, or a PostgreSQL schema."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
     url = _postgres_url()
-    _require_postgres(url)
-    return url
+    # A schema per run, so that runs in parallel (developers, CI) never meet.
+    schema = f"test_run_{os.getpid()}"
+    _postgres_schema(url, schema)
+    separator = "&" if "?" in url else "?"
+    yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    _postgres_schema(url, schema, drop=True)
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in an application context of its own.
+
+    Tests hold an application context (for factories and the database); without
+    this, requests would share its ``g`` (signed-in user, locale) and its
+    database session, which real requests never do.
+    """
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
 
 
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": "test",
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "PUBLIC_BASE_URL": "https://reuse.example.org",
-        "SERVER_NAME": None,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "LOGIN_RATE_LIMIT": "10000 per minute",
+            "PUBLIC_BASE_URL": "https://reuse.example.org",
+            "SERVER_NAME": None,
+        }
+    )
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _db.drop_all()
         _drop_alembic_version()
@@ -142,14 +172,26 @@ def make_donation(app_ctx, make_user):
     """Register a donation of ``count`` devices through the real intake path."""
     from reuse_tracker.intake import services as intake
 
-    def make(count: int = 3, type: str = "laptop", donor: str = "Société Exemple",
-             received_on: date = date(2026, 11, 2), actor=None, **device_fields):
-        rows = [{"type": type, "brand": "Dell", "model": "Latitude 5490",
-                 "serial": f"SN{make.serial:06d}{i:04d}", **device_fields}
-                for i in range(count)]
+    def make(
+        count: int = 3,
+        type: str = "laptop",
+        donor: str = "Société Exemple",
+        received_on: date = date(2026, 11, 2),
+        actor=None,
+        **device_fields,
+    ):
+        rows = [
+            {
+                "type": type,
+                "brand": "Dell",
+                "model": "Latitude 5490",
+                "serial": f"SN{make.serial:06d}{i:04d}",
+                **device_fields,
+            }
+            for i in range(count)
+        ]
         make.serial += 1
-        donation = intake.register_donation(
-            {"name": donor}, received_on, rows, actor=actor)
+        donation = intake.register_donation({"name": donor}, received_on, rows, actor=actor)
         _db.session.commit()
         return donation
 
@@ -163,8 +205,16 @@ PATHS = {
     "in_workshop": [("start_reconditioning", {})],
     "ready": [
         ("start_reconditioning", {}),
-        ("record_erasure", {"method": "purge", "technique": "overwrite", "tool": "nwipe",
-                            "verification": "full", "result": "passed"}),
+        (
+            "record_erasure",
+            {
+                "method": "purge",
+                "technique": "overwrite",
+                "tool": "nwipe",
+                "verification": "full",
+                "result": "passed",
+            },
+        ),
         ("record_diagnostics", {"result": "passed"}),
         ("grade", {"grade": "A"}),
         ("mark_ready", {}),
@@ -189,3 +239,91 @@ def make_device(make_donation):
         return device
 
     return make
+
+
+@pytest.fixture
+def count_queries(app_ctx):
+    """Count the SQL statements run inside a ``with count_queries() as counter:`` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        sa.event.listen(_db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(_db.engine, "before_cursor_execute", record)
+
+    return counting
+
+
+@pytest.fixture
+def live_server(app_ctx):
+    """Serve the application on a free local port for a real browser; yield its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app_ctx, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; missing in CI is a failure, not a skip."""
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def signed_in_page(browser, live_server, make_user):
+    """A browser page signed in as a user with ``role``."""
+    pages = []
+
+    def open_page(role: str = "workshop", width: int = 1200):
+        user = make_user(role)
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_server}/login")
+        page.fill("#email", user.email)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server}/")
+        pages.append(context)
+        return page
+
+    yield open_page
+    for context in pages:
+        context.close()

@@ -25,8 +25,7 @@ class Unauthenticated(UserError):
 
 def current_actor():
     """Return the user behind this request: the API token's or the session's."""
-    return getattr(g, "api_user", None) or (
-        current_user if current_user.is_authenticated else None)
+    return getattr(g, "api_user", None) or (current_user if current_user.is_authenticated else None)
 
 
 def roles_required(*roles: str) -> Callable:

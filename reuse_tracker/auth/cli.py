@@ -19,11 +19,20 @@ def users():
 
 @users.command("create", help="Create a user account.")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]),
-              help="What the user may do.")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice([r.value for r in Role]),
+    help="What the user may do.",
+)
 @click.option("--name", help="Full name shown in the history (default: from the email).")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Password (asked for when omitted; at least 10 characters).")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Password (asked for when omitted; at least 10 characters).",
+)
 @with_appcontext
 def create_user(email: str, role: str, name: str | None, password: str):
     try:

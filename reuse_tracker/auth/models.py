@@ -85,6 +85,7 @@ class ApiToken(db.Model):
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
+
 ROLE_TITLES = {
     Role.ADMIN: _l("administrator"),
     Role.COORDINATOR: _l("coordinator"),

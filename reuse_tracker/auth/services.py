@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -30,8 +31,10 @@ def create_user(email: str, role: str, password: str, name: str | None = None) -
     if role not in set(Role):
         raise ValidationError(_l("Unknown role."), {"role": ", ".join(Role)})
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(_l("Password too short."), {
-            "password": str(_l("at least %(n)s characters", n=MIN_PASSWORD_LENGTH))})
+        raise ValidationError(
+            _l("Password too short."),
+            {"password": str(_l("at least %(n)s characters", n=MIN_PASSWORD_LENGTH))},
+        )
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         raise ValidationError(_l("A user with this email already exists."), {"email": email})
     user = User(email=email, role=role, name=name or email.split("@")[0])
@@ -48,21 +51,38 @@ def find_user(email: str) -> User | None:
 def create_token(user: User, name: str = "") -> str:
     """Issue a new API token for ``user``; return it (it is stored hashed only); flush."""
     token = "rt_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=ApiToken.hash(token), prefix=token[:10],
-                            name=name))
+    db.session.add(
+        ApiToken(user=user, token_hash=ApiToken.hash(token), prefix=token[:10], name=name)
+    )
     db.session.flush()
     return token
 
 
-def user_for_token(token: str) -> User | None:
-    """Return the enabled user owning a live token, or None."""
+def live_token(token: str) -> ApiToken | None:
+    """Return the unrevoked token of an enabled user, its user loaded, or None."""
     api_token = db.session.scalar(
-        sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token),
-                                  ApiToken.revoked_at.is_(None))
-        .options(sa.orm.joinedload(ApiToken.user)))
+        sa.select(ApiToken)
+        .where(ApiToken.token_hash == ApiToken.hash(token), ApiToken.revoked_at.is_(None))
+        .options(sa.orm.joinedload(ApiToken.user))
+    )
     if api_token is None or not api_token.user.is_active:
         return None
-    return api_token.user
+    return api_token
+
+
+def user_for_token(token: str) -> User | None:
+    """Return the enabled user owning a live token, or None."""
+    api_token = live_token(token)
+    return api_token.user if api_token else None
+
+
+def touch_token(api_token: ApiToken, every: timedelta = timedelta(minutes=1)) -> bool:
+    """Record the token's use at most once per ``every`` (no write per request); tell if so."""
+    now = utcnow()
+    if api_token.last_used_at is not None and now - api_token.last_used_at < every:
+        return False
+    api_token.last_used_at = now
+    return True
 
 
 def touch_login(user: User) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,17 +20,31 @@ class Field:
 
     name: str
     label: LazyString
-    kind: str = "text"  # text | longtext | choice | int | decimal | date | checks
+    kind: str = "text"  # text | longtext | choice | int | decimal | date | datetime | checks
     required: bool = False
     choices: tuple[tuple[str, LazyString], ...] = ()
     minimum: float | None = None
     maximum: float | None = None
     max_length: int = 200
+    #: A feature's own check, run on the value the kind accepted (may normalise it).
+    cleaner: Callable[[Any], Any] | None = None
+    #: How the history shows a recorded value (default: as stored, choices translated).
+    display: Callable[[Any], str] | None = None
 
     def clean(self, raw: Any) -> Any:
         """Return the value checked and normalised, or raise ValueError with the reason."""
+        value = self._clean_kind(raw)
+        return self.cleaner(value) if self.cleaner else value
+
+    def _clean_kind(self, raw: Any) -> Any:
         if self.kind == "checks":
             return _clean_checks(raw)
+        if self.kind == "longtext" and self.cleaner and isinstance(raw, list):
+            return raw  # a list of items sent as JSON goes straight to the feature's check
+        if isinstance(raw, bool) or not isinstance(raw, str | int | float | Decimal | date):
+            raise ValueError(_l("must be a single value"))
+        if isinstance(raw, str) and "\x00" in raw:
+            raise ValueError(_l("contains a character that cannot be stored"))
         text = raw.strip() if isinstance(raw, str) else raw
         if self.kind == "choice":
             if text not in {value for value, _label in self.choices}:
@@ -41,6 +55,8 @@ class Field:
             return self._number(text)
         if self.kind == "date":
             return _clean_date(text)
+        if self.kind == "datetime":
+            return _clean_datetime(text)
         text = str(text)
         if len(text) > self.max_length:
             raise ValueError(_l("must be at most %(n)s characters", n=self.max_length))
@@ -73,6 +89,22 @@ def _clean_date(raw: Any) -> str:
         raise ValueError(_l("must be a date (YYYY-MM-DD)")) from None
 
 
+def _clean_datetime(raw: Any) -> str:
+    """Accept an ISO 8601 moment (``2021-03-12T09:14`` or with seconds, or a zone)."""
+    if isinstance(raw, datetime):
+        return raw.isoformat(timespec="seconds")
+    try:
+        moment = datetime.fromisoformat(str(raw).strip().replace(" ", "T", 1))
+    except ValueError:
+        raise ValueError(_l("must be a date and time (YYYY-MM-DDTHH:MM)")) from None
+    return moment.isoformat(timespec="seconds")
+
+
+def _clean_serial(raw: str) -> str:
+    """Keep a storage serial as the drive reports it: trimmed, single spaces, upper case."""
+    return " ".join(raw.split()).upper()
+
+
 def _clean_checks(raw: Any) -> dict[str, str]:
     """Accept {"screen": "passed", ...} or a list of the names that failed."""
     if isinstance(raw, Mapping):
@@ -93,32 +125,72 @@ NOTES = Field("notes", _l("Notes"), kind="longtext", max_length=2000)
 ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
     "start_reconditioning": (NOTES,),
     "record_erasure": (
-        Field("method", _l("NIST SP 800-88 method"), "choice", True, _choices(
-            ("clear", _l("Clear")), ("purge", _l("Purge")), ("destroy", _l("Destroy")))),
-        Field("technique", _l("Technique"), "choice", True, _choices(
-            ("overwrite", _l("Overwrite")), ("block_erase", _l("Block erase")),
-            ("crypto_erase", _l("Cryptographic erase")), ("sanitize", _l("Sanitize command")),
-            ("physical_destruction", _l("Physical destruction")))),
+        Field(
+            "method",
+            _l("NIST SP 800-88 method"),
+            "choice",
+            True,
+            _choices(("clear", _l("Clear")), ("purge", _l("Purge")), ("destroy", _l("Destroy"))),
+        ),
+        Field(
+            "technique",
+            _l("Technique"),
+            "choice",
+            True,
+            _choices(
+                ("overwrite", _l("Overwrite")),
+                ("block_erase", _l("Block erase")),
+                ("crypto_erase", _l("Cryptographic erase")),
+                ("sanitize", _l("Sanitize command")),
+                ("physical_destruction", _l("Physical destruction")),
+            ),
+        ),
         Field("tool", _l("Tool"), required=True, max_length=80),
         Field("tool_version", _l("Tool version"), max_length=40),
-        Field("verification", _l("Verification"), "choice", True, _choices(
-            ("full", _l("Full")), ("sampling", _l("Sampling")), ("none", _l("None")))),
+        Field(
+            "verification",
+            _l("Verification"),
+            "choice",
+            True,
+            _choices(("full", _l("Full")), ("sampling", _l("Sampling")), ("none", _l("None"))),
+        ),
         Field("result", _l("Result"), "choice", True, PASS_FAIL),
-        Field("storage_serial", _l("Storage serial number"), max_length=80),
+        Field("storage_serial", _l("Storage serial number"), max_length=80, cleaner=_clean_serial),
+        Field("storage_model", _l("Storage model"), max_length=120),
+        Field("storage_size_gb", _l("Storage size (GB)"), "int", minimum=0, maximum=1_000_000),
+        Field("tool_method", _l("Method in the tool (e.g. PRNG Stream)"), max_length=80),
+        Field("started_at", _l("Started at"), "datetime"),
+        Field("ended_at", _l("Ended at"), "datetime"),
         NOTES,
     ),
     "record_diagnostics": (
         Field("result", _l("Result"), "choice", True, PASS_FAIL),
         Field("checks", _l("Checks"), "checks"),
         Field("battery_health_pct", _l("Battery health (%)"), "int", minimum=0, maximum=100),
-        Field("storage_health", _l("Storage health"), "choice", choices=_choices(
-            ("good", _l("good")), ("warning", _l("warning")), ("failing", _l("failing")))),
+        Field(
+            "storage_health",
+            _l("Storage health"),
+            "choice",
+            choices=_choices(
+                ("good", _l("good")), ("warning", _l("warning")), ("failing", _l("failing"))
+            ),
+        ),
         NOTES,
     ),
     "grade": (
-        Field("grade", _l("Cosmetic grade"), "choice", True, _choices(
-            ("A", _l("A — like new")), ("B", _l("B — light wear")), ("C", _l("C — visible wear")))),
+        Field(
+            "grade",
+            _l("Cosmetic grade"),
+            "choice",
+            True,
+            _choices(
+                ("A", _l("A — like new")),
+                ("B", _l("B — light wear")),
+                ("C", _l("C — visible wear")),
+            ),
+        ),
         Field("os", _l("Operating system installed"), max_length=120),
+        Field("image_version", _l("Software image version"), max_length=60),
         NOTES,
     ),
     "mark_ready": (),
@@ -127,6 +199,18 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("weight_kg", _l("Weight (kg)"), "decimal", True, minimum=0.01, maximum=50),
         Field("channel", _l("WEEE channel (eco-organisation)"), required=True, max_length=80),
         Field("reference", _l("Pick-up reference"), max_length=80),
+        Field("collected_on", _l("Collected on"), "date"),
+        Field(
+            "treatment",
+            _l("Treatment (R code)"),
+            "choice",
+            choices=_choices(
+                ("R4", _l("R4 — recycling of metals")),
+                ("R5", _l("R5 — recycling of other inorganic materials")),
+                ("R12", _l("R12 — dismantling and sorting before recovery")),
+                ("R13", _l("R13 — storage pending recovery")),
+            ),
+        ),
         NOTES,
     ),
 }
@@ -152,14 +236,25 @@ def validate(action: str, data: Mapping[str, Any] | None) -> dict[str, Any]:
         except ValueError as error:
             errors[field.name] = str(error)
     if errors:
-        raise ValidationError(_l("Some fields are missing or invalid."), errors)
+        labels = {field.name: field.label for field in fields_for(action)}
+        raise ValidationError(_l("Some fields are missing or invalid."), errors, labels)
     return clean
 
 
 #: The diagnostic checklist offered for each device type.
 DIAGNOSTIC_CHECKS: dict[str, tuple[str, ...]] = {
-    "laptop": ("power", "screen", "keyboard", "touchpad", "battery", "storage", "memory",
-               "wifi", "webcam", "ports"),
+    "laptop": (
+        "power",
+        "screen",
+        "keyboard",
+        "touchpad",
+        "battery",
+        "storage",
+        "memory",
+        "wifi",
+        "webcam",
+        "ports",
+    ),
     "desktop": ("power", "storage", "memory", "network", "ports", "video_output"),
     "monitor": ("power", "screen", "inputs"),
     "tablet": ("power", "screen", "touch", "battery", "wifi", "camera", "ports"),
@@ -167,20 +262,54 @@ DIAGNOSTIC_CHECKS: dict[str, tuple[str, ...]] = {
 }
 
 CHECK_TITLES: dict[str, LazyString] = {
-    "power": _l("Power"), "screen": _l("Screen"), "keyboard": _l("Keyboard"),
-    "touchpad": _l("Touchpad"), "battery": _l("Battery"), "storage": _l("Storage"),
-    "memory": _l("Memory"), "wifi": _l("Wi-Fi"), "webcam": _l("Webcam"), "ports": _l("Ports"),
-    "network": _l("Network"), "video_output": _l("Video output"), "inputs": _l("Inputs"),
-    "touch": _l("Touch screen"), "camera": _l("Camera"), "sim": _l("SIM slot"),
+    "power": _l("Power"),
+    "screen": _l("Screen"),
+    "keyboard": _l("Keyboard"),
+    "touchpad": _l("Touchpad"),
+    "battery": _l("Battery"),
+    "storage": _l("Storage"),
+    "memory": _l("Memory"),
+    "wifi": _l("Wi-Fi"),
+    "webcam": _l("Webcam"),
+    "ports": _l("Ports"),
+    "network": _l("Network"),
+    "video_output": _l("Video output"),
+    "inputs": _l("Inputs"),
+    "touch": _l("Touch screen"),
+    "camera": _l("Camera"),
+    "sim": _l("SIM slot"),
 }
+
+
+def default_checklist(device_type: str) -> tuple[str, ...]:
+    """Return the built-in checklist of ``device_type``."""
+    return DIAGNOSTIC_CHECKS.get(device_type, ())
+
+
+_checklist_provider: Callable[[str], tuple[str, ...]] = default_checklist
+
+
+def set_checklist_provider(provider: Callable[[str], tuple[str, ...]]) -> None:
+    """Let a feature supply the checklists (e.g. from a settings table) at application start."""
+    global _checklist_provider
+    _checklist_provider = provider
+
+
+def checklist_for(device_type: str) -> tuple[str, ...]:
+    """Return the diagnostic checks offered for ``device_type``."""
+    return _checklist_provider(device_type)
 
 
 def from_form(action: str, form: Mapping[str, str]) -> dict[str, Any]:
     """Turn posted form fields into the action's data (``checks.<name>`` into a mapping)."""
-    data: dict[str, Any] = {f.name: form.get(f.name) for f in fields_for(action)
-                            if f.kind != "checks"}
-    checks = {key.split(".", 1)[1]: value for key, value in form.items()
-              if key.startswith("checks.") and value in {"passed", "failed"}}
+    data: dict[str, Any] = {
+        f.name: form.get(f.name) for f in fields_for(action) if f.kind != "checks"
+    }
+    checks = {
+        key.split(".", 1)[1]: value
+        for key, value in form.items()
+        if key.startswith("checks.") and value in {"passed", "failed"}
+    }
     if checks and any(f.kind == "checks" for f in fields_for(action)):
         data["checks"] = checks
     return data
@@ -197,6 +326,8 @@ def field_title(action: str, name: str) -> str:
 def value_title(action: str, name: str, value: Any) -> str:
     """Return a recorded value as the user reads it (choice labels translated)."""
     for field in fields_for(action):
+        if field.name == name and field.display:
+            return field.display(value)
         if field.name == name and field.choices:
             return str(dict(field.choices).get(value, value))
     return str(value)

@@ -109,6 +109,7 @@ def replay(actions: Iterable[str]) -> Status | None:
 
 # --- mark_ready's guards ----------------------------------------------------
 
+
 @dataclass(frozen=True)
 class WorkshopEvent:
     """The part of an event the readiness guards look at."""
@@ -117,12 +118,19 @@ class WorkshopEvent:
     payload: Mapping
 
 
-def missing_for_ready(events_since_workshop: Iterable[WorkshopEvent]) -> list[str]:
+#: Device types that hold no user data: no erasure is asked of them.
+TYPES_WITHOUT_STORAGE = frozenset({"monitor"})
+
+
+def missing_for_ready(
+    events_since_workshop: Iterable[WorkshopEvent], *, has_storage: bool = True
+) -> list[str]:
     """List what a device still lacks to be marked ready (empty: it may be).
 
     Looks only at the events since the device last entered the workshop: a
     verified, passed erasure of each storage that was erased (and no failed one
-    since its last pass), the latest diagnostics passed, and a grade.
+    since its last pass) unless the device holds no storage, the latest
+    diagnostics passed, and a grade.
     """
     erasures: dict[str, bool] = {}
     diagnostics: bool | None = None
@@ -137,7 +145,7 @@ def missing_for_ready(events_since_workshop: Iterable[WorkshopEvent]) -> list[st
         elif event.action == "grade":
             graded = True
     missing = []
-    if not erasures:
+    if not erasures and has_storage:
         missing.append("erasure")
     elif not all(erasures.values()):
         missing.append("erasure_failed")

@@ -122,3 +122,28 @@ def _refuse_bulk_change(state):
 def _targets_events(statement) -> bool:
     table = getattr(statement, "table", None)
     return table is not None and getattr(table, "name", None) == "device_events"
+
+
+class LabelBatch(db.Model):
+    """A run of blank labels printed ahead of a pick-up, each with a reserved tag."""
+
+    __tablename__ = "label_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    first_tag: Mapped[str] = mapped_column(sa.String(32))
+    last_tag: Mapped[str] = mapped_column(sa.String(32))
+    count: Mapped[int]
+
+    created_by: Mapped[User | None] = relationship()
+
+
+class PreprintedTag(db.Model):
+    """A tag reserved on a pre-printed label; a device takes it at intake."""
+
+    __tablename__ = "preprinted_tags"
+
+    tag: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("label_batches.id"), index=True)

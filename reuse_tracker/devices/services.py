@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,10 +21,17 @@ from reuse_tracker.errors import ConflictError, NotFoundError, PermissionDenied
 from reuse_tracker.extensions import db
 
 #: Actions the core performs on its own; the others need a feature's handler.
-CORE_ACTIONS = frozenset({
-    "start_reconditioning", "record_erasure", "record_diagnostics", "grade",
-    "mark_ready", "harvest", "recycle",
-})
+CORE_ACTIONS = frozenset(
+    {
+        "start_reconditioning",
+        "record_erasure",
+        "record_diagnostics",
+        "grade",
+        "mark_ready",
+        "harvest",
+        "recycle",
+    }
+)
 
 Handler = Callable[[Device, dict[str, Any], User | None], None]
 
@@ -38,12 +46,16 @@ _registry: dict[str, _Registration] = {}
 
 #: Roles (besides admin) that may perform each action.
 ACTION_ROLES: dict[str, tuple[str, ...]] = dict.fromkeys(
-    CORE_ACTIONS, (Role.COORDINATOR, Role.WORKSHOP))
+    CORE_ACTIONS, (Role.COORDINATOR, Role.WORKSHOP)
+)
 
 
-def register_action(action: str, fields: Sequence[action_fields.Field] = (),
-                    handler: Handler | None = None,
-                    roles: Sequence[str] = (Role.COORDINATOR, Role.WORKSHOP)) -> None:
+def register_action(
+    action: str,
+    fields: Sequence[action_fields.Field] = (),
+    handler: Handler | None = None,
+    roles: Sequence[str] = (Role.COORDINATOR, Role.WORKSHOP),
+) -> None:
     """Let a feature take part in ``action``: its fields, and a handler run before the event.
 
     The handler may refuse (raise a UserError) or enrich the event's payload
@@ -86,12 +98,20 @@ def normalise_tag(raw: str) -> str:
     return raw.strip().upper()
 
 
-def perform(device: Device, action: str, data: Mapping[str, Any] | None = None, *,
-            actor: User | None, expected_version: int | None = None) -> DeviceEvent:
+def perform(
+    device: Device,
+    action: str,
+    data: Mapping[str, Any] | None = None,
+    *,
+    actor: User | None,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> DeviceEvent:
     """Perform ``action`` on ``device``: check, append the event, move the state; flush.
 
     Raises NotFoundError for an unknown action, ValidationError for bad fields,
     ConflictError when the action is not allowed now or the device changed.
+    ``at`` dates the event (default: now); only loaders of past records (the demo) pass it.
     """
     if action not in available_actions():
         raise NotFoundError(_l("Unknown action: %(action)s.", action=action))
@@ -101,24 +121,35 @@ def perform(device: Device, action: str, data: Mapping[str, Any] | None = None, 
     if expected_version is not None and expected_version != device.version:
         raise _stale(device)
     if not lifecycle.is_allowed(action, device.status):
-        raise ConflictError(_l(
-            "%(action)s is not possible: the device %(tag)s is %(status)s.",
-            action=action_title(action), tag=device.asset_tag,
-            status=status_title(device.status)))
+        raise ConflictError(
+            _l(
+                "%(action)s is not possible: the device %(tag)s is %(status)s.",
+                action=action_title(action),
+                tag=device.asset_tag,
+                status=status_title(device.status),
+            )
+        )
     _check_guards(device, action)
     registration = _registry.get(action)
     if registration and registration.handler:
         registration.handler(device, payload, actor)
-    return _append(device, action, payload, actor)
+    return _append(device, action, payload, actor, at)
 
 
-def _append(device: Device, action: str, payload: dict, actor: User | None) -> DeviceEvent:
+def _append(
+    device: Device, action: str, payload: dict, actor: User | None, at: datetime | None = None
+) -> DeviceEvent:
     from_status = device.status
     to_status = lifecycle.next_status(action, from_status).value
     event = DeviceEvent(
-        device_id=device.id, seq=device.version + 1, action=action, from_status=from_status,
-        to_status=to_status, payload=payload, actor_id=actor.id if actor else None,
-        created_at=utcnow(),
+        device_id=device.id,
+        seq=device.version + 1,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        payload=payload,
+        actor_id=actor.id if actor else None,
+        created_at=at or utcnow(),
     )
     _project(device, action, payload)
     if to_status != from_status:
@@ -145,15 +176,18 @@ def _project(device: Device, action: str, payload: Mapping[str, Any]) -> None:
 
 
 def _stale(device: Device) -> ConflictError:
-    return ConflictError(_l(
-        "The device %(tag)s was changed by someone else meanwhile. Reload it and try again.",
-        tag=device.asset_tag))
+    return ConflictError(
+        _l(
+            "The device %(tag)s was changed by someone else meanwhile. Reload it and try again.",
+            tag=device.asset_tag,
+        )
+    )
 
 
 def _check_guards(device: Device, action: str) -> None:
     if action != "mark_ready":
         return
-    missing = lifecycle.missing_for_ready(workshop_events(device))
+    missing = missing_codes(device)
     if missing:
         raise ConflictError(
             _l("%(tag)s cannot be marked ready yet.", tag=device.asset_tag),
@@ -176,28 +210,61 @@ def workshop_events(device: Device) -> list[WorkshopEvent]:
     return [WorkshopEvent(action, payload or {}) for action, payload in rows]
 
 
-def missing_for_ready(device: Device) -> list[str]:
-    """Explain, in the user's language, what the device lacks to be marked ready."""
+def missing_codes(device: Device) -> list[str]:
+    """List the codes of what the device lacks to be marked ready (see GUARD_MESSAGES)."""
     if device.status != Status.IN_WORKSHOP:
         return []
-    return [str(GUARD_MESSAGES[m]) for m in lifecycle.missing_for_ready(workshop_events(device))]
+    return lifecycle.missing_for_ready(
+        workshop_events(device), has_storage=device.type not in lifecycle.TYPES_WITHOUT_STORAGE
+    )
+
+
+def missing_for_ready(device: Device) -> list[str]:
+    """Explain, in the user's language, what the device lacks to be marked ready."""
+    return [guard_message(code) for code in missing_codes(device)]
+
+
+def guard_message(code: str) -> str:
+    return str(GUARD_MESSAGES[code])
+
+
+#: The action that fills each gap the readiness guards find.
+FIXED_BY = {
+    "erasure": "record_erasure",
+    "erasure_failed": "record_erasure",
+    "diagnostics": "record_diagnostics",
+    "diagnostics_failed": "record_diagnostics",
+    "grade": "grade",
+}
+
+
+def suggested_action(actions: Sequence[str], missing: Sequence[str]) -> str | None:
+    """Return the action a technician most likely wants next among ``actions``."""
+    if "mark_ready" in actions:
+        return FIXED_BY[missing[0]] if missing else "mark_ready"
+    return actions[0] if actions else None
 
 
 def events_of(device: Device) -> list[DeviceEvent]:
     """Return the device's whole history, oldest first, with each actor loaded."""
-    return list(db.session.scalars(
-        sa.select(DeviceEvent).where(DeviceEvent.device_id == device.id)
-        .options(sa.orm.joinedload(DeviceEvent.actor)).order_by(DeviceEvent.seq)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(DeviceEvent)
+            .where(DeviceEvent.device_id == device.id)
+            .options(sa.orm.joinedload(DeviceEvent.actor))
+            .order_by(DeviceEvent.seq)
+        )
+    )
 
 
 def check_integrity(batch_size: int = 5000) -> Iterable[tuple[str, str, str]]:
-    """Replay every device's log; yield (tag, cached state, replayed state or error) on a mismatch."""
+    """Replay every log; yield (tag, stored state, replayed state or error) on a mismatch."""
     from itertools import groupby
 
     statement = (
-        sa.select(Device.asset_tag, Device.status, Device.version, DeviceEvent.seq,
-                  DeviceEvent.action)
+        sa.select(
+            Device.asset_tag, Device.status, Device.version, DeviceEvent.seq, DeviceEvent.action
+        )
         .join(DeviceEvent, DeviceEvent.device_id == Device.id, isouter=True)
         .order_by(Device.id, DeviceEvent.seq)
         .execution_options(yield_per=batch_size)

@@ -13,7 +13,8 @@ def counts_by_status_and_type() -> dict[str, dict[str, int]]:
     """Return {status: {type: count}} with every status and type present."""
     table = {status.value: dict.fromkeys(DEVICE_TYPES, 0) for status in Status}
     rows = db.session.execute(
-        sa.select(Device.status, Device.type, sa.func.count()).group_by(Device.status, Device.type))
+        sa.select(Device.status, Device.type, sa.func.count()).group_by(Device.status, Device.type)
+    )
     for status, kind, count in rows:
         table.setdefault(status, dict.fromkeys(DEVICE_TYPES, 0))[kind] = count
     return table
@@ -25,9 +26,22 @@ def dashboard_figures() -> dict:
     by_status = {status: sum(types.values()) for status, types in table.items()}
     by_type = {kind: sum(types[kind] for types in table.values()) for kind in DEVICE_TYPES}
     recent = db.session.execute(
-        sa.select(DeviceEvent.action, DeviceEvent.created_at, Device.asset_tag, Device.type,
-                  Device.brand, Device.model)
+        sa.select(
+            DeviceEvent.action,
+            DeviceEvent.created_at,
+            Device.asset_tag,
+            Device.type,
+            Device.brand,
+            Device.model,
+        )
         .join(Device, Device.id == DeviceEvent.device_id)
-        .order_by(DeviceEvent.id.desc()).limit(12)).all()
-    return {"table": table, "by_status": by_status, "by_type": by_type,
-            "total": sum(by_status.values()), "recent": recent}
+        .order_by(DeviceEvent.id.desc())
+        .limit(12)
+    ).all()
+    return {
+        "table": table,
+        "by_status": by_status,
+        "by_type": by_type,
+        "total": sum(by_status.values()),
+        "recent": recent,
+    }

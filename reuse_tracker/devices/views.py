@@ -6,13 +6,13 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from reuse_tracker.auth.access import READ, current_actor, roles_required
+from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices import services
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import DEVICE_TYPES, Device
 from reuse_tracker.devices.registration import TYPE_TITLES, serial_key
-from reuse_tracker.errors import ValidationError
+from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.intake.models import Donation, Donor
 
@@ -21,10 +21,15 @@ bp = Blueprint("devices", __name__)
 
 @bp.app_context_processor
 def _device_helpers():
-    return {"status_title": services.status_title, "action_title": services.action_title,
-            "type_title": lambda kind: str(TYPE_TITLES.get(kind, kind)),
-            "STATUSES": [s.value for s in Status], "DEVICE_TYPES": DEVICE_TYPES,
-            "field_title": action_fields.field_title, "value_title": action_fields.value_title}
+    return {
+        "status_title": services.status_title,
+        "action_title": services.action_title,
+        "type_title": lambda kind: str(TYPE_TITLES.get(kind, kind)),
+        "STATUSES": [s.value for s in Status],
+        "DEVICE_TYPES": DEVICE_TYPES,
+        "field_title": action_fields.field_title,
+        "value_title": action_fields.value_title,
+    }
 
 
 def _filters() -> dict[str, str]:
@@ -47,9 +52,12 @@ def _filtered(filters: dict[str, str]) -> sa.Select:
         statement = statement.where(Device.donation_id == int(filters["donation"]))
     if filters["q"]:
         query = filters["q"]
-        statement = statement.where(sa.or_(
-            Device.asset_tag.startswith(services.normalise_tag(query), autoescape=True),
-            Device.serial_key.startswith(serial_key(query), autoescape=True)))
+        statement = statement.where(
+            sa.or_(
+                Device.asset_tag.startswith(services.normalise_tag(query), autoescape=True),
+                Device.serial_key.startswith(serial_key(query), autoescape=True),
+            )
+        )
     return statement
 
 
@@ -58,15 +66,25 @@ def _filtered(filters: dict[str, str]) -> sa.Select:
 def index():
     filters = _filters()
     if filters["q"]:
-        exact = db.session.scalar(sa.select(Device.asset_tag).where(
-            Device.asset_tag == services.normalise_tag(filters["q"])))
+        exact = db.session.scalar(
+            sa.select(Device.asset_tag).where(
+                Device.asset_tag == services.normalise_tag(filters["q"])
+            )
+        )
         if exact:
             return redirect(url_for(".detail", asset_tag=exact))
     statement = _filtered(filters).order_by(Device.id.desc())
-    page = db.paginate(statement, per_page=request.args.get("per_page", 50, type=int),
-                       max_per_page=200, error_out=False)
+    page = db.paginate(
+        statement,
+        per_page=request.args.get("per_page", 50, type=int),
+        max_per_page=200,
+        error_out=False,
+    )
     donation = db.session.get(Donation, int(filters["donation"])) if filters["donation"] else None
-    return render_template("devices/index.html", page=page, filters=filters, donation=donation)
+    can_print = current_actor().has_role(*WORKSHOP)
+    return render_template(
+        "devices/index.html", page=page, filters=filters, donation=donation, can_print=can_print
+    )
 
 
 @bp.route("/d/<asset_tag>")
@@ -81,10 +99,12 @@ def _load(asset_tag: str) -> tuple[Device, Donation, Donor]:
         sa.select(Device, Donation, Donor)
         .join(Donation, Donation.id == Device.donation_id)
         .join(Donor, Donor.id == Donation.donor_id)
-        .where(Device.asset_tag == services.normalise_tag(asset_tag))).first()
+        .where(Device.asset_tag == services.normalise_tag(asset_tag))
+    ).first()
     if row is None:
         abort(404)
-    return row.tuple()
+    device, donation, donor = row
+    return device, donation, donor
 
 
 @bp.route("/devices/<asset_tag>")
@@ -96,12 +116,21 @@ def detail(asset_tag: str):
 def _render_detail(device, donation, donor, *, failed=None, errors=None, values=None, status=200):
     user = current_actor()
     actions = [a for a in services.allowed_actions(device) if services.may_perform(user, a)]
+    missing = services.missing_codes(device) if "mark_ready" in actions else []
     context = {
-        "device": device, "donation": donation, "donor": donor,
-        "events": services.events_of(device), "actions": actions,
-        "missing": services.missing_for_ready(device) if "mark_ready" in actions else [],
-        "fields_for": action_fields.fields_for, "failed": failed, "errors": errors or {},
-        "values": values or {}, "checklist": action_fields.DIAGNOSTIC_CHECKS.get(device.type, ()),
+        "device": device,
+        "donation": donation,
+        "donor": donor,
+        "events": services.events_of(device),
+        "actions": actions,
+        "missing": [services.guard_message(code) for code in missing],
+        "suggested": services.suggested_action(actions, missing),
+        "fields_for": action_fields.fields_for,
+        "failed": failed,
+        "errors": errors or {},
+        "opened": request.args.get("open"),
+        "values": values or {},
+        "checklist": action_fields.checklist_for(device.type),
         "check_titles": action_fields.CHECK_TITLES,
     }
     return render_template("devices/detail.html", **context), status
@@ -119,9 +148,26 @@ def act(asset_tag: str, action: str):
         db.session.rollback()
         device, donation, donor = _load(asset_tag)
         flash(error.message, "danger")
-        return _render_detail(device, donation, donor, failed=action, errors=error.fields,
-                              values=request.form, status=422)
+        return _render_detail(
+            device,
+            donation,
+            donor,
+            failed=action,
+            errors=error.fields,
+            values=request.form,
+            status=422,
+        )
+    except ConflictError as error:
+        db.session.rollback()
+        flash(error.full_message, "danger")
+        return redirect(url_for(".detail", asset_tag=services.normalise_tag(asset_tag)))
     db.session.commit()
-    flash(_("%(action)s: done for %(tag)s.", action=services.action_title(action),
-            tag=device.asset_tag), "success")
+    flash(
+        _(
+            "%(action)s: done for %(tag)s.",
+            action=services.action_title(action),
+            tag=device.asset_tag,
+        ),
+        "success",
+    )
     return redirect(url_for(".detail", asset_tag=device.asset_tag))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import sequences
 from reuse_tracker.auth.models import User
+from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices import registration
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
@@ -44,7 +45,9 @@ def clean_donor(data: Mapping[str, Any]) -> dict[str, Any]:
         errors["donor.siret"] = str(_l("is not a valid SIRET (14 digits, check digit)"))
     kind = str(data.get("kind") or "company")
     if kind not in DONOR_KINDS:
-        errors["donor.kind"] = str(_l("must be one of: %(allowed)s", allowed=", ".join(DONOR_KINDS)))
+        errors["donor.kind"] = str(
+            _l("must be one of: %(allowed)s", allowed=", ".join(DONOR_KINDS))
+        )
     email = str(data.get("contact_email") or "").strip()
     if email:
         from reuse_tracker.auth.services import normalise_email
@@ -55,10 +58,17 @@ def clean_donor(data: Mapping[str, Any]) -> dict[str, Any]:
             errors["donor.contact_email"] = str(_l("is not a valid email address"))
     if errors:
         raise ValidationError(_l("The donor's details are invalid."), errors)
-    optional = {key: (str(data.get(key) or "").strip() or None)
-                for key in ("contact_name", "contact_phone", "address")}
-    return {"name": name, "siret": siret or None, "kind": kind,
-            "contact_email": email or None, **optional}
+    optional = {
+        key: (str(data.get(key) or "").strip() or None)
+        for key in ("contact_name", "contact_phone", "address")
+    }
+    return {
+        "name": name,
+        "siret": siret or None,
+        "kind": kind,
+        "contact_email": email or None,
+        **optional,
+    }
 
 
 def find_or_create_donor(data: Mapping[str, Any]) -> Donor:
@@ -69,7 +79,8 @@ def find_or_create_donor(data: Mapping[str, Any]) -> Donor:
         donor = db.session.scalar(sa.select(Donor).where(Donor.siret == clean["siret"]))
     if donor is None:
         donor = db.session.scalar(
-            sa.select(Donor).where(sa.func.lower(Donor.name) == clean["name"].lower()))
+            sa.select(Donor).where(sa.func.lower(Donor.name) == clean["name"].lower())
+        )
     if donor is None:
         donor = Donor(**clean)
         db.session.add(donor)
@@ -79,8 +90,10 @@ def find_or_create_donor(data: Mapping[str, Any]) -> Donor:
         if value and key != "name" and getattr(donor, key) is None:
             setattr(donor, key, value)
     if clean["siret"] and donor.siret != clean["siret"]:
-        raise ValidationError(_l("The donor's details are invalid."), {
-            "donor.siret": str(_l("%(name)s is registered with another SIRET", name=donor.name))})
+        raise ValidationError(
+            _l("The donor's details are invalid."),
+            {"donor.siret": str(_l("%(name)s is registered with another SIRET", name=donor.name))},
+        )
     return donor
 
 
@@ -90,23 +103,69 @@ def next_reference(received_on: date) -> str:
     return f"DON-{received_on.year}-{number:04d}"
 
 
-def register_donation(donor: Mapping[str, Any] | Donor, received_on: date | str | None,
-                      devices: Sequence[Mapping[str, Any]], *, actor: User | None,
-                      notes: str = "", row_label=None) -> Donation:
+def register_donation(
+    donor: Mapping[str, Any] | Donor,
+    received_on: date | str | None,
+    devices: Sequence[Mapping[str, Any]],
+    *,
+    actor: User | None,
+    notes: str = "",
+    row_label=None,
+    at: datetime | None = None,
+) -> Donation:
     """Record a donation with every device and its intake event; flush.
 
     Checks everything first: on any bad field or row, raises ValidationError
-    naming each one, and nothing is written.
+    naming each one, and nothing is written. ``at`` dates the records (default: now);
+    only loaders of past records (the demo) pass it.
     """
-    received = _clean_date(received_on)
-    specs = registration.check_devices(devices, row_label)
+    received, specs = check_donation(donor, received_on, devices, row_label=row_label)
     donor_row = donor if isinstance(donor, Donor) else find_or_create_donor(donor)
-    donation = Donation(reference=next_reference(received), donor=donor_row,
-                        received_on=received, received_by=actor, notes=notes.strip())
+    donation = Donation(
+        reference=next_reference(received),
+        donor=donor_row,
+        received_on=received,
+        received_by=actor,
+        notes=notes.strip(),
+        created_at=at or utcnow(),
+    )
     db.session.add(donation)
     db.session.flush()
-    registration.intake(donation, specs, actor)
+    registration.intake(donation, specs, actor, at=at)
     return donation
+
+
+def check_donation(
+    donor: Mapping[str, Any] | Donor,
+    received_on: date | str | None,
+    devices: Sequence[Mapping[str, Any]],
+    *,
+    row_label=None,
+) -> tuple[date, list[registration.DeviceSpec]]:
+    """Check a donation as ``register_donation`` would, writing nothing; return date and specs.
+
+    Raises one ValidationError naming every bad field and row: the donor's, the date's
+    and the devices' together, so a form or a file preview can show them all at once.
+    """
+    errors: dict[str, str] = {}
+    if not isinstance(donor, Donor):
+        _collect(errors, clean_donor, donor)
+    received = _collect(errors, _clean_date, received_on)
+    specs = _collect(errors, registration.check_devices, devices, row_label)
+    if errors:
+        raise ValidationError(
+            _l("%(n)s problem(s) found; nothing was recorded.", n=len(errors)), errors
+        )
+    return received, specs
+
+
+def _collect(errors: dict[str, str], check, *args):
+    """Return ``check(*args)``, or None after adding its errors by field to ``errors``."""
+    try:
+        return check(*args)
+    except ValidationError as error:
+        errors.update(error.fields)
+        return None
 
 
 def _clean_date(value: date | str | None) -> date:
@@ -116,9 +175,13 @@ def _clean_date(value: date | str | None) -> date:
         try:
             received = date.fromisoformat(str(value or "").strip())
         except ValueError:
-            raise ValidationError(_l("The reception date is invalid."), {
-                "received_on": str(_l("must be a date (YYYY-MM-DD)"))}) from None
+            raise ValidationError(
+                _l("The reception date is invalid."),
+                {"received_on": str(_l("must be a date (YYYY-MM-DD)"))},
+            ) from None
     if received > date.today() or received.year < 2000:
-        raise ValidationError(_l("The reception date is invalid."), {
-            "received_on": str(_l("cannot be in the future or before 2000"))})
+        raise ValidationError(
+            _l("The reception date is invalid."),
+            {"received_on": str(_l("cannot be in the future or before 2000"))},
+        )
     return received

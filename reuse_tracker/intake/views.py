@@ -1,19 +1,355 @@
-"""Donation pages (being built)."""
+"""Donation pages: the list, a donation, quick entry, CSV import and the intake receipt."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-from reuse_tracker.auth.access import READ, roles_required
+import json
+import re
+import secrets
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy.orm import joinedload
+
+from reuse_tracker.auth.access import EDIT_INTAKE, READ, current_actor, roles_required
+from reuse_tracker.auth.models import User
+from reuse_tracker.devices.models import Device
+from reuse_tracker.errors import ValidationError
+from reuse_tracker.extensions import db
+from reuse_tracker.intake import csv_import, receipt, services
+from reuse_tracker.intake.forms import (
+    DONOR_KIND_TITLES,
+    GRID_MAX_ROWS,
+    GRID_ROWS,
+    DonationForm,
+    ImportForm,
+    add_empty_rows,
+    device_rows,
+    donor_data,
+    import_errors,
+    import_form_from,
+    show_errors,
+    too_many_rows,
+)
+from reuse_tracker.intake.models import Donation, Donor
 
 bp = Blueprint("intake", __name__)
+
+#: Devices listed on a donation's page; the device list shows them all.
+DETAIL_DEVICES = 500
+#: Devices shown in an import preview; all of them are checked and counted.
+PREVIEW_ROWS = 200
+#: How long an uploaded file waits for its confirmation.
+UPLOAD_TTL_SECONDS = 3600
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def _actor() -> User | None:
+    actor = current_actor()
+    return actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
+
+
+def _may_edit() -> bool:
+    actor = current_actor()
+    return bool(actor and actor.has_role(*EDIT_INTAKE))
 
 
 @bp.route("/donations")
 @roles_required(*READ)
 def index():
-    return "donations"
+    statement = (
+        sa.select(Donation)
+        .options(joinedload(Donation.donor))
+        .order_by(Donation.received_on.desc(), Donation.id.desc())
+    )
+    page = db.paginate(
+        statement,
+        per_page=request.args.get("per_page", 25, type=int),
+        max_per_page=100,
+        error_out=False,
+    )
+    counts = dict(
+        db.session.execute(
+            sa.select(Device.donation_id, sa.func.count())
+            .group_by(Device.donation_id)
+            .where(Device.donation_id.in_([donation.id for donation in page.items]))
+        ).all()
+    )
+    return render_template("intake/index.html", page=page, counts=counts, may_edit=_may_edit())
+
+
+def _load(donation_id: int) -> tuple[Donation, Donor, User | None]:
+    row = db.session.execute(
+        sa.select(Donation, Donor, User)
+        .join(Donor, Donor.id == Donation.donor_id)
+        .outerjoin(User, User.id == Donation.received_by_id)
+        .where(Donation.id == donation_id)
+    ).first()
+    if row is None:
+        abort(404)
+    return tuple(row)
 
 
 @bp.route("/donations/<int:donation_id>")
 @roles_required(*READ)
 def detail(donation_id: int):
-    return "donation"
+    donation, donor, received_by = _load(donation_id)
+    table = db.session.execute(
+        sa.select(Device.type, Device.status, sa.func.count())
+        .where(Device.donation_id == donation_id)
+        .group_by(Device.type, Device.status)
+    ).all()
+    by_type, by_status = Counter(), Counter()
+    for kind, status, count in table:
+        by_type[kind] += count
+        by_status[status] += count
+    devices = db.session.scalars(
+        sa.select(Device)
+        .where(Device.donation_id == donation_id)
+        .order_by(Device.asset_tag)
+        .limit(DETAIL_DEVICES)
+    ).all()
+    return render_template(
+        "intake/detail.html",
+        donation=donation,
+        donor=donor,
+        received_by=received_by,
+        devices=devices,
+        by_type=by_type,
+        by_status=by_status,
+        total=sum(by_type.values()),
+        kind_title=DONOR_KIND_TITLES.get(donor.kind, donor.kind),
+        has_labels="intake.labels" in current_app.view_functions,
+        print_labels=request.args.get("print_labels") == "1",
+    )
+
+
+@bp.route("/donations/new", methods=["GET", "POST"])
+@roles_required(*EDIT_INTAKE)
+def new():
+    form = DonationForm()
+    if not form.is_submitted():
+        form.received_on.data = date.today().isoformat()
+        return _render_new(form)
+    if too_many_rows(request.form):
+        refusal = _("A form takes at most %(n)s devices: import a CSV file.", n=GRID_MAX_ROWS)
+        return _render_new(form, summary=[("", refusal)], message=_("Nothing was recorded.")), 422
+    if request.form.get("more_rows"):
+        add_empty_rows(form, GRID_ROWS)
+        return _render_new(form)
+    rows, positions = device_rows(form)
+    labels = [_("row %(n)s", n=position + 1) for position in positions]
+    try:
+        donation = services.register_donation(
+            donor_data(form),
+            form.received_on.data,
+            rows,
+            actor=_actor(),
+            notes=form.notes.data or "",
+            row_label=labels.__getitem__,
+        )
+    except ValidationError as error:
+        db.session.rollback()
+        summary = show_errors(form, error.fields, dict(zip(labels, positions, strict=True)))
+        return _render_new(form, summary=summary, message=error.message), 422
+    db.session.commit()
+    message = ngettext(
+        "Donation %(reference)s recorded: %(num)s device.",
+        "Donation %(reference)s recorded: %(num)s devices.",
+        len(rows),
+        reference=donation.reference,
+    )
+    flash(message, "success")
+    return redirect(url_for(".detail", donation_id=donation.id, print_labels=1))
+
+
+def _render_new(form: DonationForm, **context) -> str:
+    add_empty_rows(form)
+    return render_template("intake/new.html", form=form, donor_names=_donor_names(), **context)
+
+
+def _donor_names() -> list[str]:
+    return list(db.session.scalars(sa.select(Donor.name).order_by(Donor.name).limit(2000)))
+
+
+@bp.route("/donations/import", methods=["GET", "POST"])
+@roles_required(*EDIT_INTAKE)
+def import_file():
+    form = ImportForm()
+    if not form.is_submitted():
+        form.received_on.data = date.today().isoformat()
+        return _render_import(form)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        form.file.errors = [_("Choose a CSV file.")]
+        return _render_import(form), 422
+    data = upload.read()
+    meta = {
+        "donor": donor_data(form),
+        "received_on": form.received_on.data,
+        "notes": form.notes.data or "",
+        "filename": Path(upload.filename).name[:200],
+    }
+    preview = _preview(form, data, meta)
+    if preview["errors"]:
+        return _render_import(form, preview=preview), 422
+    preview["token"] = _store_upload(data, meta)
+    return _render_import(form, preview=preview)
+
+
+def _preview(form: ImportForm, data: bytes, meta: dict, *, record: bool = False) -> dict:
+    """Check (or, with ``record``, register) an uploaded file; return what the page shows."""
+    parsed = csv_import.parse(data, current_app.config["IMPORT_MAX_ROWS"])
+    preview = {"parsed": parsed, "meta": meta, "errors": [], "specs": [], "donation": None}
+    if "file" in parsed.errors:
+        preview["errors"] = csv_import.describe_errors(parsed.errors, parsed)
+        return preview
+    record = record and not parsed.errors
+    try:
+        if record:
+            preview["donation"] = services.register_donation(
+                meta["donor"],
+                meta["received_on"],
+                parsed.rows,
+                actor=_actor(),
+                notes=meta["notes"],
+                row_label=parsed.row_label,
+            )
+            return preview
+        received, specs = services.check_donation(
+            meta["donor"], meta["received_on"], parsed.rows, row_label=parsed.row_label
+        )
+    except ValidationError as error:
+        preview["errors"] = import_errors(form, {**parsed.errors, **error.fields}, parsed)
+        return preview
+    preview["errors"] = import_errors(form, parsed.errors, parsed)
+    preview["received_on"] = received
+    preview["specs"] = list(zip(parsed.lines, specs, strict=True))
+    preview["by_type"] = Counter(spec.type for spec in specs)
+    return preview
+
+
+def _render_import(form: ImportForm, **context) -> str:
+    return render_template(
+        "intake/import.html",
+        form=form,
+        donor_names=_donor_names(),
+        preview_rows=PREVIEW_ROWS,
+        **context,
+    )
+
+
+@bp.route("/donations/import/confirm", methods=["POST"])
+@roles_required(*EDIT_INTAKE)
+def import_confirm():
+    token = request.form.get("token", "")
+    stored = _claim_upload(token)
+    if stored is None:
+        form = ImportForm(formdata=None)
+        flash(
+            _(
+                "This import is no longer available: it was already recorded, or it waited more "
+                "than an hour. Please upload the file again."
+            ),
+            "warning",
+        )
+        form.received_on.data = date.today().isoformat()
+        return _render_import(form), 410
+    data, meta = stored
+    form = import_form_from(meta)
+    preview = _preview(form, data, meta, record=True)
+    if preview["errors"]:
+        db.session.rollback()
+        return _render_import(form, preview=preview), 422
+    db.session.commit()
+    donation = preview["donation"]
+    message = ngettext(
+        "Donation %(reference)s recorded: %(num)s device imported from %(file)s.",
+        "Donation %(reference)s recorded: %(num)s devices imported from %(file)s.",
+        len(preview["parsed"].rows),
+        reference=donation.reference,
+        file=meta["filename"],
+    )
+    flash(message, "success")
+    return redirect(url_for(".detail", donation_id=donation.id, print_labels=1))
+
+
+@bp.route("/donations/import/template.csv")
+@roles_required(*EDIT_INTAKE)
+def import_template():
+    body = f"\ufeff{csv_import.TEMPLATE_HEADER}\r\n".encode()
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=modele-import-equipements.csv"},
+    )
+
+
+def _upload_dir() -> Path:
+    path = Path(current_app.instance_path) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _store_upload(data: bytes, meta: dict) -> str:
+    """Keep an uploaded file until it is confirmed; return its token. Drop stale ones."""
+    directory = _upload_dir()
+    cutoff = time.time() - UPLOAD_TTL_SECONDS
+    for stale in directory.glob("*.*"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    (directory / f"{token}.csv").write_bytes(data)
+    (directory / f"{token}.json").write_text(json.dumps({**meta, "user_id": _actor().id}))
+    return token
+
+
+def _claim_upload(token: str) -> tuple[bytes, dict] | None:
+    """Take a stored upload of the current user away from the store; None if not there.
+
+    The file is renamed before it is read, so that two confirmations sent at once (a double
+    click) cannot both import it: the second finds nothing.
+    """
+    if not _TOKEN.fullmatch(token):
+        return None
+    data_path, meta_path = (_upload_dir() / f"{token}{ext}" for ext in (".csv", ".json"))
+    claimed = data_path.with_suffix(".claimed")
+    try:
+        meta = json.loads(meta_path.read_text())
+        if meta.get("user_id") != _actor().id:
+            return None
+        fresh = data_path.stat().st_mtime >= time.time() - UPLOAD_TTL_SECONDS
+        data_path.rename(claimed)
+        data = claimed.read_bytes()
+    except (OSError, ValueError):
+        return None
+    for path in (claimed, meta_path):
+        path.unlink(missing_ok=True)
+    return (data, meta) if fresh else None
+
+
+@bp.route("/donations/<int:donation_id>/receipt.pdf")
+@roles_required(*READ)
+def receipt_pdf(donation_id: int):
+    data = receipt.for_donation(*_load(donation_id))
+    filename = f"{data.reference}-receipt.pdf"
+    return Response(
+        receipt.render(data),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )

@@ -25,10 +25,17 @@ ALLOWED = {
     "recycle": {S.RECEIVED, S.IN_WORKSHOP, S.RETURNED, S.HARVESTED},
 }
 TARGETS = {
-    "intake": S.RECEIVED, "start_reconditioning": S.IN_WORKSHOP, "mark_ready": S.READY,
-    "reserve": S.RESERVED, "cancel_reservation": S.READY, "hand_over": S.ON_LOAN,
-    "return": S.RETURNED, "report_lost": S.LOST, "transfer": S.TRANSFERRED,
-    "harvest": S.HARVESTED, "recycle": S.RECYCLED,
+    "intake": S.RECEIVED,
+    "start_reconditioning": S.IN_WORKSHOP,
+    "mark_ready": S.READY,
+    "reserve": S.RESERVED,
+    "cancel_reservation": S.READY,
+    "hand_over": S.ON_LOAN,
+    "return": S.RETURNED,
+    "report_lost": S.LOST,
+    "transfer": S.TRANSFERRED,
+    "harvest": S.HARVESTED,
+    "recycle": S.RECYCLED,
 }
 STATES = [None, *Status]
 
@@ -55,32 +62,84 @@ def test_harvested_only_goes_on_to_recycled():
 
 
 def test_replay_gives_the_state_back_and_refuses_a_bad_log():
-    log = ["intake", "start_reconditioning", "record_erasure", "mark_ready", "reserve",
-           "hand_over", "return", "start_reconditioning"]
+    log = [
+        "intake",
+        "start_reconditioning",
+        "record_erasure",
+        "mark_ready",
+        "reserve",
+        "hand_over",
+        "return",
+        "start_reconditioning",
+    ]
     assert lifecycle.replay(log) == S.IN_WORKSHOP
     with pytest.raises(lifecycle.TransitionRefused):
         lifecycle.replay(["intake", "mark_ready"])
 
 
-ERASED = WorkshopEvent("record_erasure", {"method": "purge", "verification": "full",
-                                          "result": "passed", "storage_serial": "D1"})
+ERASED = WorkshopEvent(
+    "record_erasure",
+    {"method": "purge", "verification": "full", "result": "passed", "storage_serial": "D1"},
+)
 DIAG_OK = WorkshopEvent("record_diagnostics", {"result": "passed"})
 GRADED = WorkshopEvent("grade", {"grade": "B"})
 
 
-@pytest.mark.parametrize(("events", "missing"), [
-    ([], ["erasure", "diagnostics", "grade"]),
-    ([ERASED, DIAG_OK, GRADED], []),
-    ([WorkshopEvent("record_erasure", {**ERASED.payload, "verification": "none"}), DIAG_OK,
-      GRADED], ["erasure_failed"]),
-    ([ERASED, WorkshopEvent("record_erasure", {**ERASED.payload, "result": "failed"}), DIAG_OK,
-      GRADED], ["erasure_failed"]),
-    ([WorkshopEvent("record_erasure", {**ERASED.payload, "result": "failed"}), ERASED, DIAG_OK,
-      GRADED], []),
-    ([ERASED, DIAG_OK, WorkshopEvent("record_diagnostics", {"result": "failed"}), GRADED],
-     ["diagnostics_failed"]),
-    ([WorkshopEvent("record_erasure", {"method": "destroy", "verification": "none",
-                                       "result": "passed"}), DIAG_OK, GRADED], []),
-])
+@pytest.mark.parametrize(
+    ("events", "missing"),
+    [
+        ([], ["erasure", "diagnostics", "grade"]),
+        ([ERASED, DIAG_OK, GRADED], []),
+        (
+            [
+                WorkshopEvent("record_erasure", {**ERASED.payload, "verification": "none"}),
+                DIAG_OK,
+                GRADED,
+            ],
+            ["erasure_failed"],
+        ),
+        (
+            [
+                ERASED,
+                WorkshopEvent("record_erasure", {**ERASED.payload, "result": "failed"}),
+                DIAG_OK,
+                GRADED,
+            ],
+            ["erasure_failed"],
+        ),
+        (
+            [
+                WorkshopEvent("record_erasure", {**ERASED.payload, "result": "failed"}),
+                ERASED,
+                DIAG_OK,
+                GRADED,
+            ],
+            [],
+        ),
+        (
+            [ERASED, DIAG_OK, WorkshopEvent("record_diagnostics", {"result": "failed"}), GRADED],
+            ["diagnostics_failed"],
+        ),
+        (
+            [
+                WorkshopEvent(
+                    "record_erasure",
+                    {"method": "destroy", "verification": "none", "result": "passed"},
+                ),
+                DIAG_OK,
+                GRADED,
+            ],
+            [],
+        ),
+    ],
+)
 def test_ready_guards(events, missing):
     assert lifecycle.missing_for_ready(events) == missing
+
+
+def test_a_monitor_needs_no_erasure_but_a_failed_one_still_counts():
+    assert lifecycle.missing_for_ready([DIAG_OK, GRADED], has_storage=False) == []
+    failed = WorkshopEvent("record_erasure", {**ERASED.payload, "result": "failed"})
+    assert lifecycle.missing_for_ready([failed, DIAG_OK, GRADED], has_storage=False) == [
+        "erasure_failed"
+    ]

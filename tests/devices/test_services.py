@@ -34,10 +34,16 @@ def test_a_device_goes_from_received_to_ready_with_one_event_per_action(make_dev
     assert events[2].payload["tool"] == "nwipe" and events[2].actor_id == tech.id
 
 
-@pytest.mark.parametrize(("status", "action"), [
-    ("received", "mark_ready"), ("ready", "start_reconditioning"), ("recycled", "recycle"),
-    ("harvested", "harvest"), ("received", "grade"),
-])
+@pytest.mark.parametrize(
+    ("status", "action"),
+    [
+        ("received", "mark_ready"),
+        ("ready", "start_reconditioning"),
+        ("recycled", "recycle"),
+        ("harvested", "harvest"),
+        ("received", "grade"),
+    ],
+)
 def test_an_action_not_allowed_now_is_refused_and_changes_nothing(make_device, status, action):
     device = make_device(status)
     version = device.version
@@ -92,8 +98,9 @@ def test_recycle_weight_must_be_positive_and_plausible(make_device):
     device = make_device()
     for weight in ("-1", "0", "80", "abc"):
         with pytest.raises(ValidationError) as invalid:
-            services.perform(device, "recycle", {"weight_kg": weight, "channel": "Ecologic"},
-                             actor=None)
+            services.perform(
+                device, "recycle", {"weight_kg": weight, "channel": "Ecologic"}, actor=None
+            )
         assert "weight_kg" in invalid.value.fields
     services.perform(device, "recycle", {"weight_kg": "2,4", "channel": "Ecologic"}, actor=None)
     assert device.status == "recycled"

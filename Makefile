@@ -1,0 +1,95 @@
+# reuse_tracker: developer commands (GNU make). A fresh machine needs only Python 3.11+ and make.
+#
+#   make run    set up, migrate, load the demo (empty database only), serve on http://127.0.0.1:5000
+#   make test   the whole test suite (database tests on SQLite and PostgreSQL)
+#
+# The virtualenv is .venv; the project is (re)installed into it when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 5000
+#: pytest arguments (default: one worker per core), e.g. make test PYTEST_ARGS="-x -k lifecycle"
+PYTEST_ARGS ?= -n auto
+#: Languages with a catalogue (the source strings are English).
+LANGUAGES ?= fr
+
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app reuse_tracker
+STAMP := $(VENV)/.installed
+TRANSLATIONS := reuse_tracker/translations
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
+
+.DEFAULT_GOAL := help
+.PHONY: help install compile-translations run test lint bench translations clean distclean
+
+help:
+	@echo "make run           set up, migrate, load the demo into an empty database, serve on http://$(HOST):$(PORT)"
+	@echo "make test          run the test suite (PYTEST_ARGS=... to pass options)"
+	@echo "make lint          ruff check and ruff format --check"
+	@echo "make bench         run the benchmarks (benchmarks/*.py)"
+	@echo "make translations  extract the strings and update the catalogues ($(LANGUAGES))"
+	@echo "make clean         remove caches, build files and compiled catalogues (distclean: the venv too)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+# The .mo files are not versioned: compile them from the .po catalogues (fuzzy entries too).
+compile-translations: $(STAMP)
+	@if ls $(TRANSLATIONS)/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel -q compile -f -d $(TRANSLATIONS); \
+	fi
+
+run: compile-translations
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# pytest exits 5 when it collected no test: that is a failure too.
+test: compile-translations
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests." >&2; fi; \
+	exit $$status
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Every benchmarks/*.py not starting with an underscore is a benchmark script.
+bench: compile-translations
+	@found=; for script in benchmarks/*.py; do \
+		case "$$(basename "$$script")" in _*) continue;; esac; \
+		[ -f "$$script" ] || continue; \
+		found=1; echo "== $$script"; \
+		$(BIN)/python "$$script" || exit $$?; \
+	done; \
+	if [ -z "$$found" ]; then echo "No benchmark in benchmarks/." >&2; exit 1; fi
+
+translations: $(STAMP)
+	mkdir -p $(TRANSLATIONS)
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --add-comments=Translators: \
+		--sort-by-file --project=reuse_tracker -o $(TRANSLATIONS)/messages.pot .
+	@for lang in $(LANGUAGES); do \
+		if [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; \
+		else \
+			$(BIN)/pybabel init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang; \
+		fi || exit $$?; \
+	done
+
+# Never touches instance/ (the database and the secret key live there).
+clean:
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache benchmarks/out
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find reuse_tracker -name '*.mo' -delete
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,122 @@
+"""Labels for devices and pre-printed tags: from rows of the register to PDF bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from labels import LAYOUTS, Label, LabelLayoutError, render_labels
+from reuse_tracker import sequences
+from reuse_tracker.auth.models import User
+from reuse_tracker.devices.models import Device, LabelBatch, PreprintedTag
+from reuse_tracker.devices.registration import TYPE_TITLES, format_tag
+from reuse_tracker.errors import ValidationError
+from reuse_tracker.extensions import db
+
+#: Labels one request may print (a full day's intake for a big workshop).
+MAX_LABELS = 5000
+
+
+def device_url(tag: str) -> str:
+    """Return the address the QR code carries: PUBLIC_BASE_URL/d/<tag>."""
+    return f"{current_app.config['PUBLIC_BASE_URL']}/d/{tag}"
+
+
+def caption(kind: str, brand: str, model: str) -> tuple[str, str]:
+    """Return the two caption lines: brand and model, then the type (``Portable``)."""
+    return f"{brand} {model}".strip(), str(TYPE_TITLES.get(kind, kind)).capitalize()
+
+
+def choose_layout(name: str | None, start: str | int | None = 1) -> tuple[str, int]:
+    """Check a layout name and start position from a form or URL; raise ValidationError."""
+    name = name or current_app.config["DEFAULT_LABEL_LAYOUT"]
+    if name not in LAYOUTS:
+        raise ValidationError(
+            _l("Unknown label layout."),
+            {"layout": str(_l("must be one of: %(allowed)s", allowed=", ".join(LAYOUTS)))},
+        )
+    try:
+        position = int(start or 1)
+    except (TypeError, ValueError):
+        position = 0
+    per_page = LAYOUTS[name].per_page if LAYOUTS[name].is_sheet else 1
+    if not 1 <= position <= per_page:
+        raise ValidationError(
+            _l("Invalid start position."),
+            {"start": str(_l("must be between 1 and %(n)s", n=per_page))},
+        )
+    return name, position
+
+
+def render(labels: Sequence[Label], layout: str, start: int, title: str) -> bytes:
+    """Render labels, refusing empty or oversized runs with a clear message."""
+    if not labels:
+        raise ValidationError(_l("There is no label to print."))
+    if len(labels) > MAX_LABELS:
+        raise ValidationError(_l("At most %(n)s labels can be printed at once.", n=MAX_LABELS))
+    try:
+        return render_labels(labels, layout, start=start, title=title)
+    except LabelLayoutError as error:
+        raise ValidationError(
+            _l("These labels cannot be printed on this layout."), {"layout": str(error)}
+        ) from None
+
+
+def device_labels(where: Iterable[sa.ColumnElement[bool]]) -> list[Label]:
+    """Return the labels of the devices matching ``where``, in tag order, in one query."""
+    rows = db.session.execute(
+        sa.select(Device.asset_tag, Device.type, Device.brand, Device.model)
+        .where(*where)
+        .order_by(Device.asset_tag)
+    )
+    return [
+        Label(tag, device_url(tag), caption(kind, brand, model)) for tag, kind, brand, model in rows
+    ]
+
+
+def preprint(count: int, actor: User | None, note: str = "") -> LabelBatch:
+    """Reserve ``count`` new tags for blank labels; flush."""
+    if not 1 <= count <= MAX_LABELS:
+        raise ValidationError(
+            _l("Invalid number of labels."),
+            {"count": str(_l("must be between 1 and %(n)s", n=MAX_LABELS))},
+        )
+    numbers = sequences.allocate("asset_tag", count)
+    tags = [format_tag(n) for n in numbers]
+    batch = LabelBatch(
+        created_by=actor, note=note.strip()[:200], first_tag=tags[0], last_tag=tags[-1], count=count
+    )
+    db.session.add(batch)
+    db.session.flush()
+    db.session.execute(sa.insert(PreprintedTag), [{"tag": t, "batch_id": batch.id} for t in tags])
+    return batch
+
+
+def batch_labels(batch: LabelBatch, only_unused: bool = False) -> list[Label]:
+    """Return the blank labels of a batch (optionally only those no device took yet)."""
+    statement = sa.select(PreprintedTag.tag).where(PreprintedTag.batch_id == batch.id)
+    if only_unused:
+        statement = statement.where(~sa.exists().where(Device.asset_tag == PreprintedTag.tag))
+    tags = db.session.scalars(statement.order_by(PreprintedTag.tag))
+    return [Label(tag, device_url(tag)) for tag in tags]
+
+
+def batches_with_use(limit: int = 50) -> list[tuple[LabelBatch, int]]:
+    """Return recent batches with how many of their tags devices took, in one query."""
+    used = (
+        sa.select(sa.func.count())
+        .select_from(PreprintedTag)
+        .join(Device, Device.asset_tag == PreprintedTag.tag)
+        .where(PreprintedTag.batch_id == LabelBatch.id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(LabelBatch, used)
+        .order_by(LabelBatch.id.desc())
+        .limit(limit)
+        .options(sa.orm.joinedload(LabelBatch.created_by))
+    )
+    return [(batch, count) for batch, count in rows]

@@ -1,0 +1,282 @@
+"""Read the device lists people really export: any usual encoding, delimiter and headers.
+
+Pure: bytes in, rows and errors out. No database and no application are needed
+(messages are translated when an application context is there).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+#: The headers people use for each field, normalised (see ``normalise``), "|"-separated.
+COLUMN_ALIASES = {
+    "type": "type|categorie|category|type d equipement|type de materiel|type d appareil|"
+    "materiel|equipement|device type|kind",
+    "brand": "marque|brand|fabricant|constructeur|manufacturer|make",
+    "model": "modele|model|reference|model name|nom du modele",
+    "serial": "n de serie|no de serie|numero de serie|num de serie|n serie|numero serie|serie|"
+    "serial|serial number|serial no|sn|s n|n s|service tag",
+    "donor_asset_number": "n d inventaire|no d inventaire|numero d inventaire|n inventaire|"
+    "numero inventaire|inventaire|n d immobilisation|numero d immobilisation|immobilisation|"
+    "asset number|donor asset number|asset tag|asset|inventory number",
+    "cpu": "processeur|cpu|processor|proc",
+    "ram_gb": "ram|memoire|memoire vive|ram gb|ram go|memory",
+    "storage_gb": "stockage|disque|disque dur|storage|storage gb|disk|hard drive|capacite|ssd|hdd",
+    "year": "annee|year|annee de fabrication|annee d achat|millesime",
+    "weight_kg": "poids|weight|masse|weight kg",
+}
+#: The words people write in the type column, normalised, by device type.
+TYPE_WORDS = {
+    "laptop": "laptop|portable|ordinateur portable|pc portable|notebook|ultraportable|"
+    "ultrabook|netbook|chromebook",
+    "desktop": "desktop|fixe|pc fixe|ordinateur fixe|ordinateur de bureau|unite centrale|uc|"
+    "tour|pc|mini pc|tout en un|all in one|workstation|station de travail",
+    "monitor": "monitor|ecran|moniteur|ecran plat|screen|display",
+    "tablet": "tablet|tablette|ipad",
+    "smartphone": "smartphone|telephone|telephone portable|mobile|phone|iphone",
+}
+REQUIRED_COLUMNS = ("type", "brand", "model", "serial")
+COLUMN_TITLES = {
+    "type": _l("Type"),
+    "brand": _l("Brand"),
+    "model": _l("Model"),
+    "serial": _l("Serial number"),
+    "donor_asset_number": _l("Donor asset number"),
+    "cpu": _l("Processor"),
+    "ram_gb": _l("RAM (GB)"),
+    "storage_gb": _l("Storage (GB)"),
+    "year": _l("Year"),
+    "weight_kg": _l("Weight (kg)"),
+}
+#: The downloadable template's header line: French, the users' language. No example row: a
+#: forgotten example would be imported as a device.
+TEMPLATE_HEADER = (
+    "Type;Marque;Modèle;N° de série;N° d'inventaire;Processeur;RAM (Go);Stockage (Go);Année;"
+    "Poids (kg)"
+)
+_TYPE_BY_WORD = {word: kind for kind, words in TYPE_WORDS.items() for word in words.split("|")}
+_FIELD_BY_HEADER = {
+    alias: name for name, aliases in COLUMN_ALIASES.items() for alias in aliases.split("|")
+}
+#: Units a header may end with that say nothing more than the field (other units, such as
+#: "Mo" or "To", would change the numbers: such a column is left out, and the preview says so).
+_UNIT_WORDS = {"go", "gb", "kg", "en", "in"}
+_NUMBER_FIELDS = ("ram_gb", "storage_gb", "weight_kg", "year")
+_NUMBER_UNIT = re.compile(r"^\s*([0-9][0-9\s.,]*?)\s*(go|gb|kg)?\s*$", re.IGNORECASE)
+_SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")
+
+
+@dataclass
+class ParsedFile:
+    """What a file gave: device rows (field → text) with their line numbers, or errors."""
+
+    rows: list[dict[str, str]] = field(default_factory=list)
+    #: The line in the file where each row starts (1 = the header line).
+    lines: list[int] = field(default_factory=list)
+    #: Problems by place: ``"file"`` for the whole file, ``"line N"`` for one line.
+    errors: dict[str, str] = field(default_factory=dict)
+    #: The header each field was read from, as written in the file.
+    columns: dict[str, str] = field(default_factory=dict)
+    #: Headers that name no field we know: their cells are not imported.
+    ignored: list[str] = field(default_factory=list)
+    #: The column of each field.
+    positions: dict[str, int] = field(default_factory=dict, repr=False)
+    encoding: str = ""
+    delimiter: str = ""
+
+    def row_label(self, index: int) -> str:
+        """Name the row at ``index`` by its line (for ``register_donation``'s ``row_label``)."""
+        return line_label(self.lines[index])
+
+
+def line_label(number: int) -> str:
+    """Name a line of the file in messages."""
+    return _("line %(n)s", n=number)
+
+
+def normalise(text: str) -> str:
+    """Reduce a header or a word to lower-case ASCII words: "N° de série" → "n de serie"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_text).split())
+
+
+def field_for_header(header: str) -> str | None:
+    """Return the field a column header names, or None."""
+    words = normalise(header).split()
+    while words:
+        name = _FIELD_BY_HEADER.get(" ".join(words))
+        if name:
+            return name
+        if words[-1] not in _UNIT_WORDS:
+            return None
+        words = words[:-1]  # "RAM (Go)", "Poids en kg": the unit says nothing more
+    return None
+
+
+@functools.lru_cache(maxsize=512)
+def device_type(word: str) -> str:
+    """Return the device type a word names ("PC portable" → laptop), else the word itself."""
+    key = normalise(word)
+    kind = _TYPE_BY_WORD.get(key) or _TYPE_BY_WORD.get(key.removesuffix("s"))
+    return kind or word.strip()
+
+
+def clean_number(text: str) -> str:
+    """Drop a unit and thousands spaces from a number ("1,9 kg" → "1,9", "8 Go" → "8")."""
+    if text.isdigit():
+        return text
+    match = _NUMBER_UNIT.match(text)
+    return re.sub(r"\s", "", match.group(1)) if match else text
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return the text and the encoding: UTF-8 (with or without BOM), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252"), "cp1252"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """Guess the delimiter from the header line: semicolon, comma or tab."""
+    try:
+        return csv.Sniffer().sniff(header_line, delimiters=";,\t").delimiter
+    except csv.Error:
+        counts = {d: header_line.count(d) for d in (";", "\t", ",")}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ";"
+
+
+def parse(data: bytes, max_rows: int = 20000) -> ParsedFile:
+    """Read a CSV file of devices; report every problem with its line number."""
+    result = ParsedFile()
+    text = _text_of(data, result)
+    header_line = next((line for line in (text or "").splitlines() if line.strip()), None)
+    if header_line is None:
+        result.errors.setdefault("file", _("The file is empty."))
+        return result
+    result.delimiter = sniff_delimiter(header_line)
+    try:
+        _read_rows(text, result, max_rows)
+    except csv.Error as error:
+        result.errors = {"file": _("The file cannot be read as CSV (%(reason)s).", reason=error)}
+    return result
+
+
+def _text_of(data: bytes, result: ParsedFile) -> str | None:
+    """Decode the file, or record why it is not a text file and return None."""
+    if data.startswith(_SPREADSHEET_MAGIC) or b"\x00" in data[:4096]:
+        result.errors["file"] = _(
+            "This is not a CSV file. Save the spreadsheet as CSV (semicolon-separated) and send "
+            "that file."
+        )
+        return None
+    try:
+        text, result.encoding = decode(data)
+    except UnicodeDecodeError:
+        result.errors["file"] = _(
+            "The file's characters cannot be read. Save it as CSV in UTF-8 and try again."
+        )
+        return None
+    return text
+
+
+def _read_rows(text: str, result: ParsedFile, max_rows: int) -> None:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=result.delimiter)
+    header = next((cells for cells in reader if "".join(cells).strip()), [])
+    if not _map_header(header, result):
+        return
+    cleaners = [
+        (name, position, _CLEANERS.get(name)) for name, position in result.positions.items()
+    ]
+    previous_end = reader.line_num
+    for cells in reader:
+        start, previous_end = previous_end + 1, reader.line_num
+        if not "".join(cells).strip():
+            continue
+        if len(result.rows) >= max_rows:
+            message = _(
+                "The file has more than %(max)s device rows: split it into several files.",
+                max=max_rows,
+            )
+            result.rows, result.lines, result.errors = [], [], {"file": message}
+            return
+        if len(cells) > len(header) and "".join(cells[len(header) :]).strip():
+            result.errors[line_label(start)] = _(
+                "has %(found)s cells but the header has %(expected)s columns (in a "
+                "comma-separated file, a decimal comma must be quoted)",
+                found=len(cells),
+                expected=len(header),
+            )
+        result.rows.append(_row(cells, cleaners))
+        result.lines.append(start)
+    if not result.rows and not result.errors:
+        result.errors["file"] = _("The file has a header line but no device rows.")
+
+
+def _row(cells: list[str], cleaners) -> dict[str, str]:
+    """Return a row's fields, each cell stripped and cleaned (type word, number)."""
+    row = {}
+    for name, position, clean in cleaners:
+        value = cells[position].strip() if position < len(cells) else ""
+        row[name] = clean(value) if clean and value else value
+    return row
+
+
+def _map_header(header: list[str], result: ParsedFile) -> bool:
+    """Find each field's column; record the file-level error and return False if unusable."""
+    positions: dict[str, int] = {}
+    for position, title in enumerate(header):
+        name = field_for_header(title)
+        if name in positions:
+            result.errors["file"] = _(
+                "Two columns give the same information: %(first)s and %(second)s.",
+                first=header[positions[name]].strip(),
+                second=title.strip(),
+            )
+            return False
+        if name:
+            positions[name] = position
+        elif title.strip():
+            result.ignored.append(title.strip())
+    missing = [str(COLUMN_TITLES[name]) for name in REQUIRED_COLUMNS if name not in positions]
+    if not positions:
+        example = TEMPLATE_HEADER.split(";")[:4]
+        result.errors["file"] = _(
+            "The first line must name the columns, for example: %(example)s.",
+            example=";".join(example),
+        )
+    elif missing:
+        result.errors["file"] = _(
+            "Required columns are missing: %(columns)s.", columns=", ".join(missing)
+        )
+    result.columns = {name: header[position].strip() for name, position in positions.items()}
+    result.positions = positions
+    return "file" not in result.errors
+
+
+_CLEANERS = {"type": device_type, **dict.fromkeys(_NUMBER_FIELDS, clean_number)}
+
+
+def describe_errors(errors: dict[str, str], parsed: ParsedFile) -> list[tuple[str, str]]:
+    """Return (place, message) pairs in file order; places name the column as the file does."""
+    line_of = {line_label(line): line for line in parsed.lines}
+    described = []
+    for key, message in errors.items():
+        label, _sep, name = key.partition(" · ")
+        if label in line_of:
+            column = parsed.columns.get(name) or str(COLUMN_TITLES.get(name, name))
+            described.append((line_of[label], f"{label} · {column}" if name else label, message))
+        else:
+            described.append((0, "" if key in ("file", "devices") else key, message))
+    described.sort(key=lambda item: item[0])
+    return [(place, message) for _line, place, message in described]

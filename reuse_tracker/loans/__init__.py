@@ -1,0 +1,1 @@
+"""Schools, waves, families and loans: from referral to hand-over, return and the next family."""

@@ -1,0 +1,142 @@
+"""The loan pages' forms: they render and collect; the services check the values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+
+try:
+    from wtforms import SelectChoice
+except ImportError:  # WTForms < 3.3 takes (value, label) pairs
+
+    def SelectChoice(value, label):
+        return (value, label)
+
+
+from reuse_tracker.devices.models import DEVICE_TYPES
+from reuse_tracker.devices.registration import TYPE_TITLES
+from reuse_tracker.loans.models import CLASSES
+
+NETWORK_TITLES = {"REP+": _l("REP+"), "REP": _l("REP"), "none": _l("none")}
+SOURCE_TITLES = {
+    "school": _l("school (national education)"),
+    "social_services": _l("city social services"),
+    "association": _l("association"),
+}
+NEED_TITLES = {
+    "computer": _l("a computer"),
+    "connection": _l("an internet connection"),
+    "support": _l("support with digital tools"),
+}
+#: Device types a family may need (monitors come with a desktop).
+FAMILY_DEVICE_TYPES = tuple(kind for kind in DEVICE_TYPES if kind != "monitor")
+
+
+def choices(pairs: Iterable[tuple[str, Any]], blank: bool = False) -> list:
+    """Return select options as this WTForms version wants them, after an optional blank."""
+    options = [("", "—")] if blank else []
+    return [SelectChoice(value, label) for value, label in [*options, *pairs]]
+
+
+def _text(label, length: int, **render_kw) -> StringField:
+    return StringField(label, render_kw={"maxlength": length, **render_kw})
+
+
+def _select(label, pairs, blank: bool = True) -> SelectField:
+    return SelectField(label, choices=choices(pairs, blank), validate_choice=False)
+
+
+class SchoolForm(FlaskForm):
+    name = _text(_l("Name"), 200)
+    uai = _text(
+        _l("UAI code"), 8, placeholder="0441234A", autocapitalize="characters", spellcheck="false"
+    )
+    network = _select(_l("Priority-education network"), NETWORK_TITLES.items(), blank=False)
+    neighbourhood = _text(_l("Neighbourhood"), 120)
+    is_priority_neighbourhood = BooleanField(_l("Priority neighbourhood (QPV)"))
+
+
+class AssociationForm(FlaskForm):
+    name = _text(_l("Name"), 120)
+    contact_email = _text(_l("Contact email"), 254, type="email")
+
+
+class WaveForm(FlaskForm):
+    """A new wave; its targets are the ``target_<type>`` inputs of the page."""
+
+    name = _text(_l("Name"), 120)
+    starts_on = StringField(_l("Starts on"), render_kw={"type": "date"})
+    ends_on = StringField(_l("Ends on"), render_kw={"type": "date"})
+    schools = SelectMultipleField(
+        _l("Schools covered"), coerce=str, validate_choice=False, render_kw={"size": 8}
+    )
+
+
+class FamilyForm(FlaskForm):
+    referral_source = _select(_l("Referred by"), SOURCE_TITLES.items(), blank=False)
+    referred_on = StringField(_l("Referred on"), render_kw={"type": "date"})
+    school = _select(_l("School"), [])
+    child_class = _select(_l("Child's class"), [(c, c) for c in CLASSES])
+    neighbourhood = _text(_l("Neighbourhood"), 120)
+    needs = SelectMultipleField(
+        _l("Needs"), choices=choices(NEED_TITLES.items()), validate_choice=False
+    )
+    device_type = _select(
+        _l("Device needed"), [(k, TYPE_TITLES.get(k, k)) for k in FAMILY_DEVICE_TYPES], blank=False
+    )
+    association = _select(_l("Accompanying association"), [])
+    wave = _select(_l("Waiting list of the wave"), [])
+    parent_name = _text(_l("Parent's name"), 120, autocomplete="off")
+    phone = _text(_l("Phone"), 40, type="tel", autocomplete="off")
+    email = _text(_l("Email"), 254, type="email", autocomplete="off")
+    address = TextAreaField(_l("Address"), render_kw={"rows": 2, "maxlength": 300})
+    consent = BooleanField(_l("The family agrees to these details being kept for the loan"))
+
+
+def family_data(form: FamilyForm) -> dict[str, Any]:
+    """Return the family's fields as the service takes them."""
+    names = (
+        "referral_source",
+        "referred_on",
+        "school",
+        "child_class",
+        "neighbourhood",
+        "device_type",
+        "association",
+        "wave",
+        "parent_name",
+        "phone",
+        "email",
+        "address",
+    )
+    data = {name: form[name].data for name in names}
+    data["needs"] = list(form.needs.data or [])
+    data["consent"] = form.consent.data
+    return data
+
+
+def show_errors(form: FlaskForm, errors: dict[str, str]) -> list[tuple[str, str]]:
+    """Attach each error to its field; return (field id, message) pairs for the summary."""
+    summary = []
+    for key, message in errors.items():
+        if key.startswith("targets."):
+            kind = key.partition(".")[2]
+            summary.append((f"target_{kind}", f"{TYPE_TITLES.get(kind, kind)}: {message}"))
+            continue
+        field = form._fields.get(key)
+        if field is not None:
+            field.errors = [*field.errors, message]
+            summary.append((field.id, f"{field.label.text}: {message}"))
+        else:
+            summary.append(("", f"{key}: {message}"))
+    return summary

@@ -1,0 +1,209 @@
+"""Schools, associations, distribution waves, families, loans and the charter's text."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from reuse_tracker.db_types import JSONType, UTCDateTime, utcnow
+from reuse_tracker.extensions import db
+
+if TYPE_CHECKING:
+    from reuse_tracker.auth.models import User
+    from reuse_tracker.devices.models import Device
+
+NETWORKS = ("REP+", "REP", "none")
+REFERRAL_SOURCES = ("school", "social_services", "association")
+CLASSES = ("CP", "CE1", "CE2", "CM1", "CM2", "6e", "5e", "4e", "3e")
+NEEDS = ("computer", "connection", "support")
+RETURN_CONDITIONS = ("good", "worn", "damaged", "broken")
+LOAN_STATUSES = ("reserved", "on_loan", "returned", "lost", "transferred", "cancelled")
+ACTIVE_LOAN_STATUSES = ("reserved", "on_loan")
+#: The rows the partial unique indexes cover: at most one active loan per device and family.
+ACTIVE_LOAN = sa.text("status IN ('reserved', 'on_loan')")
+
+wave_schools = sa.Table(
+    "wave_schools",
+    db.metadata,
+    sa.Column("wave_id", sa.ForeignKey("waves.id"), primary_key=True),
+    sa.Column("school_id", sa.ForeignKey("schools.id"), primary_key=True),
+)
+
+
+class School(db.Model):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    #: The national education's establishment number: 7 digits and a check letter.
+    uai: Mapped[str] = mapped_column(sa.String(8), unique=True)
+    #: Priority-education network: REP+, REP or none.
+    network: Mapped[str] = mapped_column(sa.String(8), default="none")
+    neighbourhood: Mapped[str] = mapped_column(sa.String(120), default="")
+    #: In a priority neighbourhood of the city policy (QPV).
+    is_priority_neighbourhood: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<School {self.uai}>"
+
+
+class Association(db.Model):
+    """A digital-mediation partner that accompanies families."""
+
+    __tablename__ = "associations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Association {self.name}>"
+
+
+class Wave(db.Model):
+    """A distribution wave: schools covered, dates, and a target number per device type."""
+
+    __tablename__ = "waves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+    #: Closed waves take no new family and no new reservation.
+    is_open: Mapped[bool] = mapped_column(default=True)
+    #: {device type: number of devices planned}.
+    targets: Mapped[dict] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    schools: Mapped[list[School]] = relationship(secondary=wave_schools, order_by=School.name)
+
+    def __repr__(self) -> str:
+        return f"<Wave {self.name}>"
+
+
+class Family(db.Model):
+    """A referred household; its contact fields are personal data, blanked by the purge."""
+
+    __tablename__ = "families"
+    __table_args__ = (sa.Index("ix_families_wave_id_referred_on", "wave_id", "referred_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Pseudonymous reference, ``FAM-<year>-<number>``; kept after the purge.
+    reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    #: Who referred the family: school, social_services or association.
+    referral_source: Mapped[str] = mapped_column(sa.String(16))
+    referred_on: Mapped[date]
+    school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    #: The child's class: CP … CM2, 6e … 3e.
+    child_class: Mapped[str | None] = mapped_column(sa.String(4))
+    neighbourhood: Mapped[str | None] = mapped_column(sa.String(120))
+    needs_computer: Mapped[bool] = mapped_column(default=True)
+    needs_connection: Mapped[bool] = mapped_column(default=False)
+    needs_support: Mapped[bool] = mapped_column(default=False)
+    #: The kind of device the family needs (a device type).
+    device_type: Mapped[str] = mapped_column(sa.String(16), default="laptop")
+    association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"), index=True)
+    #: The wave whose waiting list the family is on.
+    wave_id: Mapped[int | None] = mapped_column(sa.ForeignKey("waves.id"))
+    parent_name: Mapped[str | None] = mapped_column(sa.String(120))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    #: When the family agreed to its details being kept, and who recorded it.
+    consent_on: Mapped[date | None]
+    consent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the purge blanked the contact fields (None: not yet).
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    school: Mapped[School | None] = relationship()
+    association: Mapped[Association | None] = relationship()
+    wave: Mapped[Wave | None] = relationship()
+    consent_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Family {self.reference}>"
+
+    @property
+    def needs(self) -> list[str]:
+        flags = (self.needs_computer, self.needs_connection, self.needs_support)
+        return [need for need, wanted in zip(NEEDS, flags, strict=True) if wanted]
+
+
+class Loan(db.Model):
+    """One device lent to one family: from its reservation to its return (or end)."""
+
+    __tablename__ = "loans"
+    __table_args__ = (
+        sa.Index(
+            "uq_loans_device_id",
+            "device_id",
+            unique=True,
+            sqlite_where=ACTIVE_LOAN,
+            postgresql_where=ACTIVE_LOAN,
+        ),
+        sa.Index(
+            "uq_loans_family_id",
+            "family_id",
+            unique=True,
+            sqlite_where=ACTIVE_LOAN,
+            postgresql_where=ACTIVE_LOAN,
+        ),
+        sa.Index("ix_loans_status_due_on", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    device_id: Mapped[int] = mapped_column(sa.ForeignKey("devices.id"), index=True)
+    wave_id: Mapped[int | None] = mapped_column(sa.ForeignKey("waves.id"), index=True)
+    #: reserved, on_loan, returned, lost, transferred or cancelled.
+    status: Mapped[str] = mapped_column(sa.String(16), default="reserved")
+    reserved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reserved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    charter_signed_on: Mapped[date | None]
+    #: The association present at the hand-over.
+    association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"))
+    due_on: Mapped[date | None]
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: good, worn, damaged or broken.
+    return_condition: Mapped[str | None] = mapped_column(sa.String(16))
+    #: When the loan ended (returned, lost, transferred or cancelled).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The reason of a cancellation, the circumstances of a loss, the note of a transfer.
+    closing_note: Mapped[str | None] = mapped_column(sa.String(2000))
+    #: The charter signed with a finger on a tablet: a PNG, deleted by the purge.
+    signature_png: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    family: Mapped[Family] = relationship()
+    device: Mapped[Device] = relationship()
+    wave: Mapped[Wave | None] = relationship()
+    association: Mapped[Association | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Loan {self.id} {self.status}>"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_LOAN_STATUSES
+
+
+class CharterSection(db.Model):
+    """The city's own text of one section of the charter, in one language."""
+
+    __tablename__ = "charter_sections"
+    __table_args__ = (sa.UniqueConstraint("section", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section: Mapped[str] = mapped_column(sa.String(32))
+    locale: Mapped[str] = mapped_column(sa.String(8))
+    #: A sandboxed Jinja template: ``{{ family }}``, ``{{ due_on }}``, …
+    body: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -1,0 +1,185 @@
+"""What the loan pages and the API read: stock for a wave, proposals, lists (fixed query counts)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from reuse_tracker.db_types import utcnow
+from reuse_tracker.devices.lifecycle import Status
+from reuse_tracker.devices.models import Device, DeviceEvent
+from reuse_tracker.extensions import db
+from reuse_tracker.loans import allocation
+from reuse_tracker.loans.families import waiting_statement
+from reuse_tracker.loans.models import Family, Loan, School, Wave
+from reuse_tracker.loans.readiness import Readiness, readiness
+
+#: Device states that count as "in the workshop's hands" for a wave's readiness.
+WORKSHOP_STATES = (Status.RECEIVED.value, Status.IN_WORKSHOP.value, Status.RETURNED.value)
+
+
+def _by_type(statement: sa.Select) -> dict[str, int]:
+    return {kind: count for kind, count in db.session.execute(statement)}
+
+
+def readiness_for(wave: Wave, today: date | None = None) -> Readiness:
+    """Return the readiness of ``wave`` from the current stock (four grouped queries)."""
+    today = today or date.today()
+    window = current_app.config.get("READINESS_WINDOW_DAYS", 28)
+    count = sa.func.count()
+    ready = _by_type(
+        sa.select(Device.type, count)
+        .where(Device.status == Status.READY.value)
+        .group_by(Device.type)
+    )
+    workshop = _by_type(
+        sa.select(Device.type, count)
+        .where(Device.status.in_(WORKSHOP_STATES))
+        .group_by(Device.type)
+    )
+    reserved = _by_type(
+        sa.select(Device.type, count)
+        .join(Loan, Loan.device_id == Device.id)
+        .where(Loan.wave_id == wave.id, Loan.status != "cancelled")
+        .group_by(Device.type)
+    )
+    made_ready = _by_type(
+        sa.select(Device.type, count)
+        .select_from(DeviceEvent)
+        .join(Device, Device.id == DeviceEvent.device_id)
+        .where(
+            DeviceEvent.action == "mark_ready",
+            DeviceEvent.created_at >= utcnow() - timedelta(days=window),
+        )
+        .group_by(Device.type)
+    )
+    return readiness(
+        wave.targets or {},
+        ready=ready,
+        reserved=reserved,
+        in_workshop=workshop,
+        made_ready=made_ready,
+        days_until_start=(wave.starts_on - today).days,
+        window_days=window,
+    )
+
+
+def readiness_answer(wave: Wave, figures: Readiness) -> dict[str, Any]:
+    """Return a wave's readiness as the API answers it."""
+    return {
+        "wave": {
+            "id": wave.id,
+            "name": wave.name,
+            "starts_on": wave.starts_on.isoformat(),
+            "is_open": wave.is_open,
+        },
+        "days_until_start": figures.days_until_start,
+        "window_days": figures.window_days,
+        "go": figures.is_go,
+        "verdict": figures.verdict,
+        "types": {
+            row.device_type: {
+                "target": row.target,
+                "reserved": row.reserved,
+                "ready": row.ready,
+                "in_workshop": row.in_workshop,
+                "likely_in_time": row.likely_in_time,
+                "needed": row.needed,
+                "shortfall": row.shortfall,
+                "expected_shortfall": row.expected_shortfall,
+                "verdict": row.verdict,
+            }
+            for row in figures.types
+        },
+    }
+
+
+def waiting_list(wave_id: int) -> list[Family]:
+    """Return the families waiting for a device in a wave, with their schools, in order."""
+    statement = waiting_statement(wave_id).options(sa.orm.joinedload(Family.school))
+    return list(db.session.scalars(statement))
+
+
+def proposal_for(families: list[Family]) -> allocation.Proposal:
+    """Match the waiting ``families`` to the ready stock (one query)."""
+    stock = db.session.execute(
+        sa.select(Device.asset_tag, Device.type, Device.grade, Device.status_changed_at).where(
+            Device.status == Status.READY.value,
+            Device.type.in_({family.device_type for family in families}),
+        )
+    )
+    return allocation.propose(
+        [
+            allocation.WaitingFamily(f.reference, f.device_type, f.referred_on, f.id)
+            for f in families
+        ],
+        [allocation.ReadyDevice(*row) for row in stock],
+    )
+
+
+def handover_schools(wave: Wave) -> list[tuple[School, dict[str, int]]]:
+    """Return the wave's schools (covered, or of its families) with loan counts by status."""
+    rows = db.session.execute(
+        sa.select(School, Loan.status, sa.func.count())
+        .select_from(Loan)
+        .join(Family, Family.id == Loan.family_id)
+        .join(School, School.id == Family.school_id)
+        .where(Loan.wave_id == wave.id)
+        .group_by(School.id, Loan.status)
+    )
+    table: dict[int, tuple[School, dict[str, int]]] = {
+        school.id: (school, {}) for school in wave.schools
+    }
+    for school, status, count in rows:
+        table.setdefault(school.id, (school, {}))[1][status] = count
+    return sorted(table.values(), key=lambda entry: entry[0].name)
+
+
+def family_status_column() -> sa.ScalarSelect:
+    """The status of each family's latest loan (None: never had one)."""
+    latest = (
+        sa.select(Loan.status).where(Loan.family_id == Family.id).order_by(Loan.id.desc()).limit(1)
+    )
+    return latest.correlate(Family).scalar_subquery()
+
+
+FAMILY_STATUSES = ("waiting", "reserved", "on_loan", "closed")
+
+
+def _filtered(statement: sa.Select, status: sa.ColumnElement, filters: dict[str, Any]) -> sa.Select:
+    if filters.get("wave"):
+        statement = statement.where(Family.wave_id == filters["wave"])
+    if filters.get("school"):
+        statement = statement.where(Family.school_id == filters["school"])
+    wanted = filters.get("status")
+    if wanted == "waiting":
+        statement = statement.where(sa.or_(status.is_(None), status == "cancelled"))
+    elif wanted == "closed":
+        statement = statement.where(status.in_(("returned", "lost", "transferred")))
+    elif wanted in ("reserved", "on_loan"):
+        statement = statement.where(status == wanted)
+    return statement
+
+
+def families_statement(filters: dict[str, Any]) -> sa.Select:
+    """Select (family, latest loan status) rows for the families list, filtered."""
+    status = family_status_column()
+    statement = (
+        sa.select(Family, status.label("loan_status"))
+        .options(
+            sa.orm.joinedload(Family.school),
+            sa.orm.joinedload(Family.wave),
+            sa.orm.joinedload(Family.association),
+        )
+        .order_by(Family.referred_on.desc(), Family.id.desc())
+    )
+    return _filtered(statement, status, filters)
+
+
+def families_count(filters: dict[str, Any]) -> int:
+    """Count the families the list shows with ``filters``."""
+    statement = _filtered(sa.select(sa.func.count(Family.id)), family_status_column(), filters)
+    return db.session.scalar(statement) or 0

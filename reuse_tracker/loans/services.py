@@ -1,0 +1,279 @@
+"""The loan actions: each creates or moves a Loan inside the device action's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from reuse_tracker.auth.models import User
+from reuse_tracker.db_types import utcnow
+from reuse_tracker.devices import services as device_services
+from reuse_tracker.devices.models import Device
+from reuse_tracker.errors import ConflictError, UserError, ValidationError
+from reuse_tracker.extensions import db
+from reuse_tracker.loans.action_fields import LOAN_FIELDS, LOAN_ROLES
+from reuse_tracker.loans.models import (
+    ACTIVE_LOAN_STATUSES,
+    Association,
+    Family,
+    Loan,
+    Wave,
+)
+from reuse_tracker.loans.programme import record_id
+
+
+def register_loan_actions() -> None:
+    """Join the action service with the loan actions, and the device answer with its loan."""
+    from reuse_tracker.api.serializers import register_device_section
+
+    handlers = {
+        "reserve": _on_reserve,
+        "cancel_reservation": _on_cancel,
+        "hand_over": _on_hand_over,
+        "return": _on_return,
+        "report_lost": _on_lost,
+        "transfer": _on_transfer,
+    }
+    for action, handler in handlers.items():
+        device_services.register_action(action, LOAN_FIELDS[action], handler, LOAN_ROLES[action])
+    register_device_section("current_loan", current_loan_answer)
+
+
+def active_loan(device_id: int) -> Loan | None:
+    """Return the device's reserved or running loan, if any."""
+    return db.session.scalar(
+        sa.select(Loan).where(Loan.device_id == device_id, Loan.status.in_(ACTIVE_LOAN_STATUSES))
+    )
+
+
+def find_family(reference: str) -> Family | None:
+    return db.session.scalar(sa.select(Family).where(Family.reference == reference.strip().upper()))
+
+
+def _on_reserve(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+    """Check the family and the wave, then create the reservation's Loan."""
+    family = find_family(payload["family"])
+    if family is None:
+        raise ValidationError(
+            _l("No family has this reference."),
+            {"family": str(_l("no family has the reference %(ref)s", ref=payload["family"]))},
+        )
+    wave = db.session.get(Wave, payload["wave"])
+    if wave is None:
+        raise ValidationError(_l("No such wave."), {"wave": str(_l("no wave has this number"))})
+    _check_reservation(family, wave)
+    loan = Loan(
+        family_id=family.id,
+        device_id=device.id,
+        wave_id=wave.id,
+        status="reserved",
+        reserved_at=utcnow(),
+        reserved_by_id=actor.id if actor else None,
+    )
+    family.wave_id = wave.id
+    db.session.add(loan)
+    _flush_loan(device, family)
+    # The event names the loan, never the family: workshop and viewers read device histories.
+    payload.pop("family")
+    payload["loan"] = loan.id
+
+
+def _check_reservation(family: Family, wave: Wave) -> None:
+    if not wave.is_open:
+        raise ConflictError(
+            _l("The wave “%(wave)s” is closed: it takes no new reservation.", wave=wave.name)
+        )
+    if family.pseudonymised_at is not None:
+        raise ConflictError(
+            _l(
+                "The family %(ref)s was pseudonymised: it cannot borrow again.",
+                ref=family.reference,
+            )
+        )
+    if family.wave_id not in (None, wave.id):
+        raise ConflictError(
+            _l("The family %(ref)s is on the waiting list of another wave.", ref=family.reference)
+        )
+    held = db.session.execute(
+        sa.select(Device.asset_tag, Loan.status)
+        .join(Device, Device.id == Loan.device_id)
+        .where(Loan.family_id == family.id, Loan.status.in_(ACTIVE_LOAN_STATUSES))
+    ).first()
+    if held is not None:
+        raise ConflictError(
+            _l(
+                "The family %(ref)s already has a device (%(tag)s, %(status)s): "
+                "one loan at a time.",
+                ref=family.reference,
+                tag=held.asset_tag,
+                status=device_services.status_title(held.status),
+            )
+        )
+
+
+def _flush_loan(device: Device, family: Family) -> None:
+    """Write the new loan; the partial unique indexes settle races between two people."""
+    # Read now: after a failed flush the session cannot load anything.
+    reference, tag = family.reference, device.asset_tag
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError as error:
+        if "family_id" in str(error.orig) or "uq_loans_family" in str(error.orig):
+            raise ConflictError(
+                _l(
+                    "The family %(ref)s was given another device meanwhile: one loan at a time.",
+                    ref=reference,
+                )
+            ) from error
+        raise ConflictError(
+            _l("The device %(tag)s was reserved by someone else meanwhile.", tag=tag)
+        ) from error
+
+
+def _loan_for(device: Device, payload: dict[str, Any], status: str) -> Loan | None:
+    """Return the device's loan in ``status`` and name it in the event's payload."""
+    loan = active_loan(device.id)
+    if loan is not None and loan.status == status:
+        payload["loan"] = loan.id
+        return loan
+    return None
+
+
+def _close(loan: Loan | None, status: str, note: str | None = None) -> None:
+    if loan is None:
+        return
+    loan.status = status
+    loan.closed_at = utcnow()
+    if note:
+        loan.closing_note = note[:2000]
+
+
+def _on_cancel(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+    """Cancel the reservation; the family goes back to its wave's waiting list."""
+    _close(_loan_for(device, payload, "reserved"), "cancelled", payload.get("reason"))
+
+
+def _on_hand_over(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+    """Start the loan: the charter's date, the association present, the due date."""
+    signed_on = date.fromisoformat(payload["charter_signed_on"])
+    if signed_on > date.today():
+        raise ValidationError(
+            _l("Some fields are missing or invalid."),
+            {"charter_signed_on": str(_l("cannot be in the future"))},
+        )
+    due_on = _due_on(payload.get("due_on"), signed_on)
+    association = _association(payload.get("association"))
+    payload["due_on"] = due_on.isoformat()
+    if association is not None:
+        payload["association"] = association.name
+    loan = _loan_for(device, payload, "reserved")
+    if loan is None:
+        return
+    loan.status = "on_loan"
+    loan.handed_over_at = utcnow()
+    loan.charter_signed_on = signed_on
+    loan.due_on = due_on
+    loan.association_id = association.id if association else None
+
+
+def default_due_on(start: date) -> date:
+    """Return the due date of a loan starting on ``start`` (LOAN_DURATION_DAYS later)."""
+    return start + timedelta(days=current_app.config.get("LOAN_DURATION_DAYS", 365))
+
+
+def _due_on(raw: str | None, signed_on: date) -> date:
+    if not raw:
+        return default_due_on(signed_on)
+    due_on = date.fromisoformat(raw)
+    if due_on <= signed_on:
+        raise ValidationError(
+            _l("Some fields are missing or invalid."),
+            {"due_on": str(_l("must be after the charter's date"))},
+        )
+    return due_on
+
+
+def _association(raw: str | None) -> Association | None:
+    """Find an association by its number or its name (any case)."""
+    if not raw:
+        return None
+    text = raw.strip()
+    number = record_id(text)
+    condition = (
+        Association.id == number
+        if number is not None
+        else sa.func.lower(Association.name) == text.lower()
+    )
+    association = db.session.scalar(sa.select(Association).where(condition))
+    if association is None:
+        raise ValidationError(
+            _l("Some fields are missing or invalid."),
+            {"association": str(_l("no association is called %(name)s", name=text[:120]))},
+        )
+    return association
+
+
+def _on_return(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+    """End the loan with the device's condition; the device goes back to the workshop."""
+    loan = _loan_for(device, payload, "on_loan")
+    _close(loan, "returned", payload.get("notes"))
+    if loan is not None:
+        loan.returned_at = loan.closed_at
+        loan.return_condition = payload["condition"]
+
+
+def _on_lost(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+    _close(_loan_for(device, payload, "on_loan"), "lost", payload["circumstances"])
+
+
+def _on_transfer(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+    note = " — ".join(filter(None, [payload.get("decision"), payload.get("notes")]))
+    _close(_loan_for(device, payload, "on_loan"), "transferred", note)
+
+
+def current_loan_answer(device: Device, user: User | None) -> dict[str, Any] | None:
+    """Return the device's current loan for the API; the family only for family roles."""
+    if device.status not in ACTIVE_LOAN_STATUSES:
+        return None
+    row = db.session.execute(
+        sa.select(Loan.id, Loan.status, Loan.due_on, Loan.wave_id, Family.reference)
+        .join(Family, Family.id == Loan.family_id)
+        .where(Loan.device_id == device.id, Loan.status.in_(ACTIVE_LOAN_STATUSES))
+    ).first()
+    if row is None:
+        return None
+    answer = {
+        "id": row.id,
+        "status": row.status,
+        "wave": row.wave_id,
+        "due_on": row.due_on.isoformat() if row.due_on else None,
+    }
+    if user is not None and user.sees_families:
+        answer["family"] = row.reference
+    return answer
+
+
+def apply_proposal(wave: Wave, pairs: Sequence[tuple[str, str]], actor: User | None) -> int:
+    """Reserve each (family, tag) pair for ``wave``, all or nothing; flush; return the count."""
+    for number, (reference, tag) in enumerate(pairs, 1):
+        try:
+            device = device_services.get_device(tag)
+            device_services.perform(
+                device, "reserve", {"family": reference, "wave": wave.id}, actor=actor
+            )
+        except UserError as error:
+            raise error.__class__(
+                _l(
+                    "Nothing was reserved. Line %(n)s (%(ref)s, %(tag)s): %(reason)s",
+                    n=number,
+                    ref=reference,
+                    tag=tag,
+                    reason=error.full_message,
+                )
+            ) from error
+    return len(pairs)

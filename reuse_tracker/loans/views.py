@@ -1,0 +1,270 @@
+"""Wave pages: the list, a wave's readiness, waiting list and allocation; schools, associations."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from reuse_tracker.auth.access import READ, current_actor, roles_required
+from reuse_tracker.auth.models import Role
+from reuse_tracker.devices import services as device_services
+from reuse_tracker.devices.models import DEVICE_TYPES
+from reuse_tracker.devices.scanning import read_scan
+from reuse_tracker.errors import UserError, ValidationError
+from reuse_tracker.extensions import db
+from reuse_tracker.loans import action_fields, allocation, programme, queries, services
+from reuse_tracker.loans.families import waiting_statement
+from reuse_tracker.loans.forms import (
+    FAMILY_DEVICE_TYPES,
+    NEED_TITLES,
+    NETWORK_TITLES,
+    SOURCE_TITLES,
+    AssociationForm,
+    SchoolForm,
+    WaveForm,
+    choices,
+    show_errors,
+)
+from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
+
+bp = Blueprint("loans", __name__, cli_group="privacy")
+#: A record number in a URL: never beyond what an INTEGER column holds.
+ID = "int(max=2147483647)"
+
+#: Who plans waves and allocates devices (admins always may).
+COORDINATION = (Role.COORDINATOR,)
+#: Who may see and handle families: coordinators and mediators (and admins).
+FAMILY_ROLES = (Role.COORDINATOR, Role.MEDIATOR)
+
+
+@bp.app_context_processor
+def _loan_helpers():
+    return {
+        "NETWORK_TITLES": NETWORK_TITLES,
+        "SOURCE_TITLES": SOURCE_TITLES,
+        "NEED_TITLES": NEED_TITLES,
+        "loan_status_title": loan_status_title,
+        "condition_title": lambda c: str(action_fields.CONDITION_TITLES.get(c, c or "")),
+    }
+
+
+def loan_status_title(status: str | None) -> str:
+    """Name a loan status (None: the family is waiting) as people read it."""
+    return str(action_fields.LOAN_STATUS_TITLES.get(status or "waiting", status))
+
+
+def _actor():
+    actor = current_actor()
+    return actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
+
+
+def _wave(wave_id: int) -> Wave:
+    wave = db.session.get(Wave, wave_id)
+    if wave is None:
+        abort(404)
+    return wave
+
+
+@bp.route("/waves")
+@roles_required(*READ)
+def waves(form: WaveForm | None = None, errors: dict | None = None, status: int = 200):
+    rows = db.session.scalars(sa.select(Wave).order_by(Wave.starts_on.desc())).all()
+    loans = dict(
+        db.session.execute(
+            sa.select(Loan.wave_id, sa.func.count())
+            .where(Loan.status != "cancelled")
+            .group_by(Loan.wave_id)
+        ).all()
+    )
+    families = dict(
+        db.session.execute(
+            sa.select(Family.wave_id, sa.func.count()).group_by(Family.wave_id)
+        ).all()
+    )
+    form = form or WaveForm(formdata=None)
+    form.schools.choices = _school_choices()
+    return render_template(
+        "loans/waves.html",
+        waves=rows,
+        loans=loans,
+        families=families,
+        form=form,
+        errors=errors or {},
+        summary=show_errors(form, errors or {}),
+        types=FAMILY_DEVICE_TYPES,
+        may_plan=_actor().has_role(*COORDINATION),
+    ), status
+
+
+def _school_choices() -> list:
+    rows = db.session.execute(sa.select(School.id, School.name, School.uai).order_by(School.name))
+    return choices((str(id_), f"{name} ({uai})") for id_, name, uai in rows)
+
+
+@bp.route("/waves", methods=["POST"])
+@roles_required(*COORDINATION)
+def create_wave():
+    form = WaveForm()
+    targets = {
+        kind: request.form.get(f"target_{kind}", "").strip() or "0"
+        for kind in DEVICE_TYPES
+        if f"target_{kind}" in request.form
+    }
+    data = {
+        "name": form.name.data,
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
+        "targets": targets,
+        "schools": form.schools.data,
+    }
+    try:
+        wave = programme.create_wave(data)
+    except ValidationError as error:
+        db.session.rollback()
+        return waves(form, error.fields, 422)
+    db.session.commit()
+    flash(_("The wave “%(name)s” was created.", name=wave.name), "success")
+    return redirect(url_for(".wave", wave_id=wave.id))
+
+
+@bp.route(f"/waves/<{ID}:wave_id>")
+@roles_required(*READ)
+def wave(wave_id: int):
+    wave = _wave(wave_id)
+    user = _actor()
+    figures = queries.readiness_for(wave)
+    context = {
+        "wave": wave,
+        "figures": figures,
+        "by_school": [],
+        "waiting": [],
+        "proposal": None,
+        "may_allocate": user.has_role(*COORDINATION),
+    }
+    if user.sees_families:
+        context["waiting"] = queries.waiting_list(wave.id)
+        context["proposal"] = queries.proposal_for(context["waiting"])
+        context["by_school"] = queries.handover_schools(wave)
+    else:
+        context["waiting_count"] = db.session.scalar(
+            sa.select(sa.func.count()).select_from(waiting_statement(wave.id).subquery())
+        )
+    return render_template("loans/wave.html", **context)
+
+
+@bp.route(f"/waves/<{ID}:wave_id>/reserve", methods=["POST"])
+@roles_required(*COORDINATION)
+def reserve(wave_id: int):
+    """Reserve one scanned device for one family of the waiting list."""
+    wave = _wave(wave_id)
+    code = request.form.get("code", "")
+    tag = read_scan(code, current_app.config["ASSET_TAG_PREFIX"])
+    if tag is None:
+        raise UserError(_("“%(code)s” is not a device label.", code=code.strip()[:60]))
+    device = device_services.get_device(tag)
+    reference = request.form.get("family", "")
+    device_services.perform(
+        device, "reserve", {"family": reference, "wave": wave.id}, actor=_actor()
+    )
+    db.session.commit()
+    flash(
+        _(
+            "%(tag)s is reserved for %(family)s.",
+            tag=device.asset_tag,
+            family=reference.strip().upper(),
+        ),
+        "success",
+    )
+    return redirect(url_for(".wave", wave_id=wave.id))
+
+
+@bp.route(f"/waves/<{ID}:wave_id>/allocate", methods=["POST"])
+@roles_required(*COORDINATION)
+def allocate(wave_id: int):
+    """Apply the proposal the coordinator confirmed: every pair, or none."""
+    wave = _wave(wave_id)
+    try:
+        pairs = allocation.parse_pairs(request.form.getlist("pair"))
+    except ValueError:
+        raise UserError(_("The proposal sent back is not readable. Reload the page.")) from None
+    if not pairs:
+        raise UserError(_("There is nothing to reserve."))
+    count = services.apply_proposal(wave, pairs, _actor())
+    db.session.commit()
+    flash(ngettext("%(num)s device reserved.", "%(num)s devices reserved.", count), "success")
+    return redirect(url_for(".wave", wave_id=wave.id))
+
+
+@bp.route(f"/waves/<{ID}:wave_id>/status", methods=["POST"])
+@roles_required(*COORDINATION)
+def wave_status(wave_id: int):
+    """Open or close a wave."""
+    wave = _wave(wave_id)
+    programme.set_wave_open(wave, request.form.get("open") == "1")
+    db.session.commit()
+    flash(_("The wave is open.") if wave.is_open else _("The wave is closed."), "success")
+    return redirect(url_for(".wave", wave_id=wave.id))
+
+
+@bp.route("/schools")
+@roles_required(*READ)
+def schools(form: SchoolForm | None = None, errors: dict | None = None, status: int = 200):
+    rows = db.session.scalars(sa.select(School).order_by(School.name)).all()
+    form = form or SchoolForm(formdata=None)
+    return render_template(
+        "loans/schools.html",
+        schools=rows,
+        form=form,
+        summary=show_errors(form, errors or {}),
+        may_edit=_actor().has_role(*COORDINATION),
+    ), status
+
+
+@bp.route("/schools", methods=["POST"])
+@roles_required(*COORDINATION)
+def create_school():
+    form = SchoolForm()
+    try:
+        school = programme.create_school(form.data)
+    except ValidationError as error:
+        db.session.rollback()
+        return schools(form, error.fields, 422)
+    db.session.commit()
+    flash(_("The school %(name)s was added.", name=school.name), "success")
+    return redirect(url_for(".schools"))
+
+
+@bp.route("/associations")
+@roles_required(*READ)
+def associations(
+    form: AssociationForm | None = None, errors: dict | None = None, status: int = 200
+):
+    rows = db.session.scalars(sa.select(Association).order_by(Association.name)).all()
+    form = form or AssociationForm(formdata=None)
+    return render_template(
+        "loans/associations.html",
+        associations=rows,
+        form=form,
+        summary=show_errors(form, errors or {}),
+        may_edit=_actor().has_role(*COORDINATION),
+    ), status
+
+
+@bp.route("/associations", methods=["POST"])
+@roles_required(*COORDINATION)
+def create_association():
+    form = AssociationForm()
+    try:
+        association = programme.create_association(form.data)
+    except ValidationError as error:
+        db.session.rollback()
+        return associations(form, error.fields, 422)
+    db.session.commit()
+    flash(_("The association %(name)s was added.", name=association.name), "success")
+    return redirect(url_for(".associations"))
+
+
+# The other pages of the feature attach their routes to ``bp``.
+from reuse_tracker.loans import family_views, handover_views  # noqa: E402, F401

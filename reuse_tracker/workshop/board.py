@@ -1,0 +1,210 @@
+"""The workshop board: the queue at each step, how long each device has waited, who did what.
+
+Two queries whatever the data size. Where a device in the workshop stands is computed in SQL
+from its event log (EXISTS on the events since it last entered the workshop), the same rules as
+``lifecycle.missing_for_ready``: the log stays the one source of truth, nothing to keep in step,
+and only the devices in the workshop (a few hundred at most) are looked at, each through the
+``(device_id, seq)`` unique index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from reuse_tracker.auth.models import User
+from reuse_tracker.devices.lifecycle import TYPES_WITHOUT_STORAGE, Status
+from reuse_tracker.devices.models import Device, DeviceEvent
+from reuse_tracker.extensions import db
+
+#: The board's columns, in workshop order, and the action that moves a device out of each.
+STEPS = ("to_start", "erasure", "diagnostics", "grade", "to_mark_ready", "ready")
+NEXT_ACTION = {
+    "to_start": "start_reconditioning",
+    "erasure": "record_erasure",
+    "diagnostics": "record_diagnostics",
+    "grade": "grade",
+    "to_mark_ready": "mark_ready",
+    "ready": None,
+}
+#: The actions counted in the technicians' activity.
+WORKSHOP_ACTIONS = (
+    "start_reconditioning",
+    "record_erasure",
+    "record_diagnostics",
+    "grade",
+    "install_part",
+    "harvest_part",
+    "mark_ready",
+    "harvest",
+    "recycle",
+)
+
+
+@dataclass(frozen=True)
+class Activity:
+    actor: str
+    action: str
+    today: int
+    week: int
+
+
+def _text(event, key: str) -> sa.ColumnElement:
+    return sa.func.coalesce(event.payload[key].as_string(), "")
+
+
+def _workshop_entries() -> sa.CTE:
+    """The devices in the workshop and the event that last brought each one in."""
+    start = aliased(DeviceEvent)
+    entered = (
+        sa.select(sa.func.coalesce(sa.func.max(start.seq), 0))
+        .where(start.device_id == Device.id, start.action == "start_reconditioning")
+        .scalar_subquery()
+    )
+    return (
+        sa.select(Device.id.label("device_id"), entered.label("entered"))
+        .where(Device.status == Status.IN_WORKSHOP)
+        .cte("workshop_entries")
+    )
+
+
+def _erasure_counts(erasure) -> sa.ColumnElement:
+    """``lifecycle.erasure_counts`` in SQL: passed, and verified or destroyed."""
+    return sa.and_(
+        _text(erasure, "result") == "passed",
+        sa.or_(
+            _text(erasure, "verification").in_(("full", "sampling")),
+            _text(erasure, "method") == "destroy",
+        ),
+    )
+
+
+def _workshop_flags() -> sa.CTE:
+    """One row per device in the workshop: the gaps ``missing_for_ready`` would find."""
+    entries = _workshop_entries()
+    erasure, later, diag, grade = (aliased(DeviceEvent) for _ in range(4))
+
+    def since(event, action: str):
+        return sa.and_(
+            event.device_id == entries.c.device_id,
+            event.action == action,
+            event.seq > entries.c.entered,
+        )
+
+    superseded = sa.exists().where(
+        later.device_id == erasure.device_id,
+        later.action == "record_erasure",
+        later.seq > erasure.seq,
+        _text(later, "storage_serial") == _text(erasure, "storage_serial"),
+    )
+    last_diagnostics = (
+        sa.select(_text(diag, "result"))
+        .where(since(diag, "record_diagnostics"))
+        .order_by(diag.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    failed = sa.exists().where(
+        since(erasure, "record_erasure"), ~_erasure_counts(erasure), ~superseded
+    )
+    return sa.select(
+        entries.c.device_id,
+        sa.exists().where(since(erasure, "record_erasure")).label("erased"),
+        failed.label("erasure_failed"),
+        last_diagnostics.label("diagnostics"),
+        sa.exists().where(since(grade, "grade")).label("graded"),
+    ).cte("workshop_flags")
+
+
+def _step(flags: sa.CTE) -> sa.ColumnElement:
+    return sa.case(
+        (Device.status.in_((Status.RECEIVED, Status.RETURNED)), "to_start"),
+        (Device.status == Status.READY, "ready"),
+        (
+            sa.or_(
+                sa.and_(~flags.c.erased, Device.type.not_in(TYPES_WITHOUT_STORAGE)),
+                flags.c.erasure_failed,
+            ),
+            "erasure",
+        ),
+        (sa.func.coalesce(flags.c.diagnostics, "") != "passed", "diagnostics"),
+        (~flags.c.graded, "grade"),
+        else_="to_mark_ready",
+    )
+
+
+def queue(per_step: int = 12) -> dict[str, list[sa.Row]]:
+    """Return the devices waiting at each step, longest wait first (one query)."""
+    flags = _workshop_flags()
+    last = aliased(DeviceEvent)
+    step = _step(flags).label("step")
+    ranked = (
+        sa.select(
+            Device.asset_tag,
+            Device.type,
+            Device.brand,
+            Device.model,
+            Device.status,
+            step,
+            last.created_at.label("since"),
+            last.action.label("last_action"),
+            User.name.label("last_actor"),
+            flags.c.erasure_failed,
+            flags.c.diagnostics,
+            sa.func.row_number()
+            .over(partition_by=step, order_by=(last.created_at, Device.id))
+            .label("position"),
+            sa.func.count().over(partition_by=step).label("total"),
+        )
+        .join(last, sa.and_(last.device_id == Device.id, last.seq == Device.version))
+        .outerjoin(User, User.id == last.actor_id)
+        .outerjoin(flags, flags.c.device_id == Device.id)
+        .where(
+            Device.status.in_((Status.RECEIVED, Status.RETURNED, Status.IN_WORKSHOP, Status.READY))
+        )
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(ranked)
+        .where(ranked.c.position <= per_step)
+        .order_by(ranked.c.step, ranked.c.position)
+    )
+    columns: dict[str, list[sa.Row]] = {name: [] for name in STEPS}
+    for row in rows:
+        columns[row.step].append(row)
+    return columns
+
+
+def week_start(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """Return the start of today and of this week (Monday), where the workshop is."""
+    today = datetime.combine(now.astimezone(zone).date(), time(), zone)
+    return today, today - timedelta(days=today.weekday())
+
+
+def activity(now: datetime, zone: ZoneInfo) -> list[Activity]:
+    """Count each technician's actions today and this week (one grouped query)."""
+    today, week = week_start(now, zone)
+    rows = db.session.execute(
+        sa.select(
+            User.name,
+            DeviceEvent.action,
+            sa.func.sum(sa.case((DeviceEvent.created_at >= today, 1), else_=0)),
+            sa.func.count(),
+        )
+        .join(User, User.id == DeviceEvent.actor_id)
+        .where(
+            DeviceEvent.action.in_(WORKSHOP_ACTIONS),
+            DeviceEvent.created_at >= week,
+            DeviceEvent.created_at <= now,
+        )
+        .group_by(User.id, User.name, DeviceEvent.action)
+        .order_by(User.name, DeviceEvent.action)
+    )
+    return [
+        Activity(name, action, int(done_today or 0), int(done_week))
+        for name, action, done_today, done_week in rows
+    ]

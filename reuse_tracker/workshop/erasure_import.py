@@ -1,0 +1,119 @@
+"""Record every disk of an nwipe log on a device: one ``record_erasure`` per disk, all or none."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from reuse_tracker.auth.models import User
+from reuse_tracker.devices import services
+from reuse_tracker.devices.models import Device, DeviceEvent
+from reuse_tracker.errors import ValidationError
+from reuse_tracker.workshop import nwipe
+
+#: Why a file is refused, for the technician who uploaded it.
+REFUSALS = {
+    "empty": _l("the file is empty"),
+    "not_text": _l("the file is not a text log"),
+    "no_summary": _l(
+        "it has no “Drive Status” summary table: upload the log nwipe writes "
+        "(option -l / --logfile) once the wipe has finished"
+    ),
+    "incomplete": _l("the “Drive Status” table is cut short (no “Total Throughput” line)"),
+    "no_disk": _l("the “Drive Status” table lists no disk"),
+    "bad_row": _l("line %(line)s of the “Drive Status” table cannot be read"),
+    "no_serial": _l(
+        "the serial number of %(drive)s is hidden (nwipe -q) or unknown (line "
+        "%(line)s): without it the erasure cannot be tied to a disk"
+    ),
+    "verify_only": _l("“%(method)s” only checks a disk, it does not erase it (line %(line)s)"),
+    "unknown_method": _l("the erasure method “%(method)s” is unknown (line %(line)s)"),
+    "no_verification": _l(
+        "the log does not say whether the erasure was verified (no “verify = …” line)"
+    ),
+}
+VERIFICATION = {"last": "full", "all": "full", "off": "none"}
+STATUS_NOTES = {
+    "erased": _l("erased"),
+    "failed": _l("failed (errors during the wipe)"),
+    "aborted": _l("aborted by the user"),
+    "insanity": _l("failed (nwipe error)"),
+}
+
+
+def refusal(error: nwipe.NwipeLogError) -> str:
+    """Say in the user's language why a log was refused."""
+    return str(REFUSALS[error.code] % {key: value for key, value in error.params.items()})
+
+
+def read_log(data: bytes) -> nwipe.NwipeReport:
+    """Parse an uploaded log or raise ValidationError with the reason."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    try:
+        return nwipe.parse(text)
+    except nwipe.NwipeLogError as error:
+        reason = refusal(error)
+        raise ValidationError(
+            _l("The nwipe log was refused: %(reason)s.", reason=reason),
+            {"log": reason},
+            {"log": _l("nwipe log")},
+        ) from None
+
+
+def erasure_data(disk: nwipe.WipedDisk, version: str | None, filename: str = "") -> dict:
+    """Return the ``record_erasure`` fields of one wiped disk."""
+    method, technique = nwipe.METHODS[disk.method]
+    rounds = f", {disk.rounds}R" if disk.rounds else ""
+    data: dict[str, Any] = {
+        "method": method,
+        "technique": technique,
+        "tool": "nwipe",
+        "tool_version": version or "",
+        "verification": VERIFICATION[disk.verification],
+        "result": "passed" if disk.passed else "failed",
+        "storage_serial": disk.serial,
+        "storage_model": disk.model,
+        "storage_size_gb": disk.size_gb,
+        "tool_method": f"{disk.method}{rounds}, verify {disk.verification}",
+        "started_at": disk.started_at.isoformat() if disk.started_at else None,
+        "ended_at": disk.ended_at.isoformat() if disk.ended_at else None,
+        "notes": str(
+            _l(
+                "nwipe log %(file)s: %(status)s",
+                file=filename or "—",
+                status=STATUS_NOTES[disk.status],
+            )
+        ),
+    }
+    if disk.errors:
+        data["notes"] += f" ({disk.errors} errors)"
+    return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+def import_log(
+    device: Device,
+    data: bytes,
+    *,
+    actor: User | None,
+    filename: str = "",
+    expected_version: int | None = None,
+) -> list[DeviceEvent]:
+    """Record each disk of the log on ``device``, in one transaction; flush (caller commits)."""
+    report = read_log(data)
+    events = []
+    for disk in report.disks:
+        events.append(
+            services.perform(
+                device,
+                "record_erasure",
+                erasure_data(disk, report.version, filename[:80]),
+                actor=actor,
+                expected_version=expected_version,
+            )
+        )
+        expected_version = None
+    return events

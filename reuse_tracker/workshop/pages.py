@@ -1,0 +1,154 @@
+"""Workshop pages: the board, the jump to a device's next step, the parts stock, the checklists."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
+
+from reuse_tracker.auth.access import WORKSHOP, current_actor, roles_required
+from reuse_tracker.auth.models import Role
+from reuse_tracker.db_types import utcnow
+from reuse_tracker.devices import fields as action_fields
+from reuse_tracker.devices import services as actions
+from reuse_tracker.devices.models import DEVICE_TYPES
+from reuse_tracker.devices.scanning import read_scan
+from reuse_tracker.errors import UserError, ValidationError
+from reuse_tracker.extensions import db
+from reuse_tracker.workshop import board as workshop_board
+from reuse_tracker.workshop import checklists, parts
+from reuse_tracker.workshop.views import bp
+
+#: Who sees the board and the stock; only WORKSHOP roles change anything.
+BOARD = (Role.COORDINATOR, Role.WORKSHOP, Role.VIEWER)
+#: Long waits are highlighted on the board.
+LONG_WAIT_DAYS = 7
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Paris")
+
+
+@bp.route("/workshop")
+@roles_required(*BOARD)
+def board():
+    now = utcnow()
+    activity: dict[str, dict[str, workshop_board.Activity]] = {}
+    for item in workshop_board.activity(now, zone()):
+        activity.setdefault(item.actor, {})[item.action] = item
+    done = {action for by_action in activity.values() for action in by_action}
+    return render_template(
+        "workshop/board.html",
+        columns=workshop_board.queue(),
+        steps=workshop_board.STEPS,
+        next_action=workshop_board.NEXT_ACTION,
+        activity=activity,
+        activity_actions=[a for a in workshop_board.WORKSHOP_ACTIONS if a in done],
+        waited=lambda since: format_timedelta(now - since),
+        long_wait=lambda since: (now - since).days >= LONG_WAIT_DAYS,
+        can_act=current_actor().has_role(*WORKSHOP),
+        can_export=current_actor().has_role(Role.COORDINATOR),
+    )
+
+
+@bp.route("/workshop/go")
+@roles_required(*BOARD)
+def go():
+    """Open the scanned device at its next step."""
+    code = request.args.get("code", "")
+    tag = read_scan(code, current_app.config["ASSET_TAG_PREFIX"])
+    try:
+        if tag is None:
+            raise UserError(_("“%(code)s” is not a device label.", code=code.strip()[:60]))
+        device = actions.get_device(tag)
+    except UserError as error:
+        flash(error.message, "danger")
+        return redirect(url_for(".board"))
+    user = current_actor()
+    allowed = [a for a in actions.allowed_actions(device) if actions.may_perform(user, a)]
+    missing = actions.missing_codes(device) if "mark_ready" in allowed else []
+    step = actions.suggested_action(allowed, missing)
+    return redirect(url_for("devices.detail", asset_tag=device.asset_tag, open=step))
+
+
+@bp.route("/workshop/parts")
+@roles_required(*BOARD)
+def parts_stock():
+    return _render_parts()
+
+
+def _render_parts(errors: dict | None = None, values: dict | None = None, status: int = 200):
+    return render_template(
+        "workshop/parts.html",
+        lines=parts.stock_lines(),
+        movements=parts.recent_movements(),
+        kind_title=parts.kind_title,
+        fields=action_fields.fields_for("harvest_part"),
+        errors=errors or {},
+        values=values or {},
+        can_act=current_actor().has_role(*WORKSHOP),
+    ), status
+
+
+@bp.route("/workshop/parts/count", methods=["POST"])
+@roles_required(*WORKSHOP)
+def count_parts():
+    """Count parts in (bought, given loose) or out (defective, thrown away)."""
+    try:
+        data = action_fields.validate("harvest_part", request.form)
+        quantity, note = data.get("quantity", 1), data.get("notes", "")
+        move = parts.take if request.form.get("direction") == "out" else parts.add
+        move(
+            data["kind"],
+            data["spec"],
+            quantity,
+            reason="adjustment",
+            actor=current_actor(),
+            note=note,
+        )
+    except UserError as error:
+        db.session.rollback()
+        flash(error.full_message, "danger")
+        return _render_parts(error.fields, request.form, 422)
+    db.session.commit()
+    flash(_("The stock was updated."), "success")
+    return redirect(url_for(".parts_stock"))
+
+
+@bp.route("/workshop/checklists", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def checklists_page():
+    errors, failed = {}, None
+    if request.method == "POST":
+        kind = request.form.get("device_type", "")
+        try:
+            _save_checklist(kind)
+        except ValidationError as error:
+            db.session.rollback()
+            flash(error.full_message, "danger")
+            errors, failed = error.fields, kind
+        else:
+            db.session.commit()
+            flash(_("The checklist was saved."), "success")
+            return redirect(url_for(".checklists_page"))
+    return render_template(
+        "workshop/checklists.html",
+        checklists=checklists.all_checklists(),
+        known=checklists.known_checks(),
+        check_title=checklists.check_title,
+        device_types=DEVICE_TYPES,
+        errors=errors,
+        failed=failed,
+    ), 422 if errors else 200
+
+
+def _save_checklist(kind: str) -> None:
+    if request.form.get("reset"):
+        if kind not in DEVICE_TYPES:
+            raise ValidationError(_("Unknown device type."), {"device_type": _("is unknown")})
+        checklists.reset_checklist(kind)
+        return
+    extra = request.form.get("extra", "").replace(";", ",").split(",")
+    checklists.save_checklist(kind, request.form.getlist("checks") + extra, current_actor())

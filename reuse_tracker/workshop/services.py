@@ -1,0 +1,163 @@
+"""The workshop's part in the device actions: extra checks, and parts moved in and out of stock.
+
+``register_workshop_actions`` is called once when the application starts: each handler runs
+inside the action's transaction, before its event is written, and may refuse the action.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from reuse_tracker.auth.models import User
+from reuse_tracker.devices import fields as action_fields
+from reuse_tracker.devices.fields import NOTES, Field
+from reuse_tracker.devices.models import Device
+from reuse_tracker.devices.registration import TYPE_TITLES
+from reuse_tracker.devices.services import register_action
+from reuse_tracker.errors import ValidationError
+from reuse_tracker.workshop import checklists, parts, weee
+from reuse_tracker.workshop.checklists import checklist_for
+
+__all__ = ["checklist_for", "register_workshop_actions"]
+
+KIND_CHOICES = tuple((kind, parts.KIND_TITLES[kind]) for kind in parts.PART_KINDS)
+PART_FIELDS = (
+    Field("kind", _l("Part kind"), "choice", True, KIND_CHOICES),
+    Field("spec", _l("Specification (e.g. DDR4 8 GB 2666 SO-DIMM)"), required=True, max_length=120),
+    Field("quantity", _l("Quantity"), "int", minimum=1, maximum=parts.MAX_QUANTITY),
+    NOTES,
+)
+HARVEST_FIELDS = (
+    Field(
+        "parts",
+        _l("Parts taken to stock, one a line: kind; specification; quantity"),
+        "longtext",
+        max_length=2000,
+        cleaner=parts.parse_parts,
+        display=parts.describe_parts,
+    ),
+    NOTES,
+)
+
+
+def register_workshop_actions() -> None:
+    """Join the action service: checks on erasures, diagnostics and recycling; the parts stock."""
+    register_action("record_erasure", handler=check_erasure)
+    register_action("record_diagnostics", handler=check_diagnostics)
+    register_action("recycle", handler=check_recycling)
+    register_action("harvest", HARVEST_FIELDS, handler=stock_harvested_parts)
+    register_action("harvest_part", PART_FIELDS, handler=harvest_part)
+    register_action("install_part", PART_FIELDS, handler=install_part)
+    action_fields.set_checklist_provider(checklists.checklist_for)
+
+
+def _refuse(action: str, errors: dict[str, Any]) -> ValidationError:
+    labels = {field.name: field.label for field in action_fields.fields_for(action)}
+    return ValidationError(_l("Some fields are missing or invalid."), errors, labels)
+
+
+def check_erasure(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+    """Refuse a destruction that is not physical (and the reverse), or an end before the start."""
+    destroyed = payload["method"] == "destroy"
+    if destroyed != (payload["technique"] == "physical_destruction"):
+        problem = (
+            _l("must be physical destruction when the method is “destroy”")
+            if destroyed
+            else _l("physical destruction is the “destroy” method")
+        )
+        raise _refuse("record_erasure", {"technique": problem})
+    started, ended = payload.get("started_at"), payload.get("ended_at")
+    if started and ended and _moment(ended) < _moment(started):
+        raise _refuse("record_erasure", {"ended_at": _l("is before the start")})
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=_zone())
+
+
+def check_diagnostics(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+    """Refuse diagnostics marked passed while a check failed."""
+    failed = [name for name, result in (payload.get("checks") or {}).items() if result == "failed"]
+    if payload["result"] == "passed" and failed:
+        titles = ", ".join(checklists.check_title(name) for name in failed)
+        raise _refuse(
+            "record_diagnostics",
+            {"result": _l("cannot be “passed” when a check failed (%(checks)s)", checks=titles)},
+        )
+
+
+def check_recycling(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+    """Refuse a weight no device of this type could have; date the pick-up (default today)."""
+    limit = weee.max_weight_kg(device.type)
+    if payload["weight_kg"] > limit:
+        raise _refuse(
+            "recycle",
+            {
+                "weight_kg": _l(
+                    "%(kg)s kg is not plausible for a %(type)s (at most %(max)s kg)",
+                    kg=payload["weight_kg"],
+                    type=TYPE_TITLES.get(device.type, device.type),
+                    max=limit,
+                )
+            },
+        )
+    today = local_today()
+    collected = payload.setdefault("collected_on", today.isoformat())
+    if date.fromisoformat(collected) > today:
+        raise _refuse("recycle", {"collected_on": _l("cannot be in the future")})
+
+
+def stock_harvested_parts(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+    """Put the parts listed by a ``harvest`` into stock."""
+    for part in payload.get("parts") or ():
+        parts.add(
+            part["kind"],
+            part["spec"],
+            part["quantity"],
+            reason="harvest",
+            actor=actor,
+            device=device,
+        )
+
+
+def harvest_part(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+    """Put one harvested part into stock."""
+    payload.setdefault("quantity", 1)
+    payload["spec"] = " ".join(payload["spec"].split())
+    parts.add(
+        payload["kind"],
+        payload["spec"],
+        payload["quantity"],
+        reason="harvest",
+        actor=actor,
+        device=device,
+    )
+
+
+def install_part(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+    """Take the installed part out of stock, or refuse if none is left."""
+    payload.setdefault("quantity", 1)
+    payload["spec"] = " ".join(payload["spec"].split())
+    parts.take(
+        payload["kind"],
+        payload["spec"],
+        payload["quantity"],
+        reason="install",
+        actor=actor,
+        device=device,
+    )
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Paris")
+
+
+def local_today() -> date:
+    """Return today's date where the workshop is."""
+    return datetime.now(_zone()).date()

@@ -1,0 +1,138 @@
+"""Device pages: list, search, the device page with its actions and history."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from reuse_tracker.devices.models import Device
+from tests.conftest import PATHS
+
+
+def test_list_filters_by_status_and_type_and_searches_by_serial(client, login, make_device):
+    login("viewer")
+    ready, received = make_device("ready"), make_device("received", type="tablet")
+    page = client.get("/devices?status=ready").text
+    assert ready.asset_tag in page and received.asset_tag not in page
+    page = client.get("/devices?type=tablet").text
+    assert received.asset_tag in page and ready.asset_tag not in page
+    page = client.get(f"/devices?q={ready.serial[:-2].lower()}").text
+    assert ready.asset_tag in page
+
+
+def test_searching_an_exact_tag_opens_the_device(client, login, make_device):
+    login("viewer")
+    device = make_device()
+    response = client.get(f"/devices?q= {device.asset_tag.lower()} ")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/devices/{device.asset_tag}"
+
+
+def test_the_qr_address_opens_the_device_page_after_login(client, make_device, make_user):
+    device = make_device()
+    response = client.get(f"/d/{device.asset_tag.lower()}")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert f"next=%2Fd%2F{device.asset_tag.lower()}" in response.headers["Location"]
+
+
+def test_device_page_shows_facts_history_and_the_next_actions(client, login, make_device):
+    login("workshop")
+    device = make_device("in_workshop")
+    page = client.get(f"/devices/{device.asset_tag}").text
+    assert device.serial in page
+    assert "Démarrer le reconditionnement" in page or "Start reconditioning" in page
+    assert f'action="/devices/{device.asset_tag}/actions/record_erasure"' in page
+    assert f'action="/devices/{device.asset_tag}/actions/start_reconditioning"' not in page
+
+
+def test_a_viewer_sees_no_action_and_cannot_post_one(client, login, make_device):
+    login("viewer")
+    device = make_device("received")
+    page = client.get(f"/devices/{device.asset_tag}").text
+    assert "/actions/" not in page
+    response = client.post(
+        f"/devices/{device.asset_tag}/actions/start_reconditioning", data={"version": 1}
+    )
+    assert response.status_code == 403
+
+
+def _reload(db_session, device):
+    db_session.expire_all()
+    return db_session.get(Device, device.id)
+
+
+def test_an_action_from_the_page_moves_the_device(client, login, make_device, db_session):
+    login("workshop")
+    device = make_device("received")
+    response = client.post(
+        f"/devices/{device.asset_tag}/actions/start_reconditioning", data={"version": 1}
+    )
+    assert response.status_code == 302
+    assert _reload(db_session, device).status == "in_workshop"
+
+
+def test_bad_fields_keep_what_was_typed_and_record_nothing(client, login, make_device, db_session):
+    login("workshop")
+    device = make_device("in_workshop")
+    response = client.post(
+        f"/devices/{device.asset_tag}/actions/record_erasure",
+        data={"version": 2, "tool": "Blancco Drive Eraser", "method": "purge"},
+    )
+    assert response.status_code == 422
+    assert 'value="Blancco Drive Eraser"' in response.text
+    assert re.search(
+        r'id="record_erasure-method-purge" value="purge"\s+autocomplete="off" checked',
+        response.text,
+    )
+    assert _reload(db_session, device).version == 2
+
+
+def test_a_stale_form_is_refused_with_a_message(client, login, make_device, db_session):
+    login("workshop")
+    device = make_device("in_workshop")
+    client.post(f"/devices/{device.asset_tag}/actions/grade", data={"version": 2, "grade": "A"})
+    response = client.post(
+        f"/devices/{device.asset_tag}/actions/grade",
+        data={"version": 2, "grade": "C"},
+        follow_redirects=True,
+    )
+    assert "modifié par quelqu" in response.text or "changed by someone else" in response.text
+    assert _reload(db_session, device).grade == "A"
+
+
+def test_mark_ready_refusal_says_what_is_missing(client, login, make_device):
+    login("workshop")
+    device = make_device("in_workshop")
+    page = client.get(f"/devices/{device.asset_tag}").text
+    assert "grade" in page.lower()
+    response = client.post(
+        f"/devices/{device.asset_tag}/actions/mark_ready",
+        data={"version": 2},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "diagnostic" in response.text.lower()
+
+
+@pytest.mark.parametrize("url", ["/", "/devices", "/devices/{tag}"])
+def test_pages_run_a_constant_number_of_queries(
+    client, login, make_device, count_queries, db_session, url
+):
+    login("coordinator")
+    first = make_device("ready")
+
+    def count() -> int:
+        with count_queries() as statements:
+            assert client.get(url.format(tag=first.asset_tag)).status_code == 200
+        return len(statements)
+
+    few = count()
+    for status in ("ready", "in_workshop", "recycled", "received", "harvested"):
+        make_device(status)
+    assert count() == few
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Device)) == 6
+
+
+def test_paths_fixture_reaches_each_state(make_device):
+    for status in PATHS:
+        assert make_device(status).status == status

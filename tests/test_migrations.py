@@ -1,0 +1,126 @@
+"""The Alembic revisions build exactly the schema the models describe, and unwind cleanly.
+
+Each test runs the real ``flask db upgrade`` on a brand-new database (a SQLite file, or a
+PostgreSQL database created for the run), then asks Alembic's autogenerate for the difference
+with the models: a model changed without its revision shows up here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from reuse_tracker import create_app
+from reuse_tracker.extensions import db
+from tests.conftest import _postgres_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_url(request, tmp_path) -> Iterator[str]:
+    """The URL of a database that exists and holds nothing."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    server = _postgres_url()
+    name = f"rt_migrations_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        message = f"PostgreSQL is not reachable at {server}: {error.orig}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def migrated_app(fresh_url):
+    """An application on the fresh database, in an application context."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": fresh_url})
+    with app.app_context(), _logging_kept():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@contextmanager
+def _logging_kept() -> Iterator[None]:
+    """Undo what Alembic's env.py does to logging (fileConfig disables existing loggers)."""
+    loggers = [x for x in logging.root.manager.loggerDict.values() if isinstance(x, logging.Logger)]
+    disabled = {logger: logger.disabled for logger in loggers}
+    level, handlers = logging.root.level, list(logging.root.handlers)
+    try:
+        yield
+    finally:
+        for logger, was_disabled in disabled.items():
+            logger.disabled = was_disabled
+        logging.root.setLevel(level)
+        logging.root.handlers[:] = handlers
+
+
+def _schema_differences(app) -> list:
+    """Return what autogenerate would put in a new revision (empty: models and schema agree)."""
+    options = {
+        key: value
+        for key, value in app.extensions["migrate"].configure_args.items()
+        if key.startswith(("compare_", "include_"))
+    }
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, **options})
+        return compare_metadata(context, db.metadata)
+
+
+def _head(app) -> str:
+    config = app.extensions["migrate"].migrate.get_config(app.extensions["migrate"].directory)
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, f"the revisions have several heads: {heads}"
+    return heads[0]
+
+
+def _current_revision() -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _tables() -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_builds_the_schema_of_the_models(migrated_app):
+    flask_migrate.upgrade()
+
+    assert _current_revision() == _head(migrated_app)
+    assert _tables() == set(db.metadata.tables)
+    differences = _schema_differences(migrated_app)
+    assert differences == [], (
+        "The models and the migrations differ; add a revision "
+        f"(flask --app reuse_tracker db migrate -m '...'): {differences}"
+    )
+
+
+def test_downgrade_to_base_then_upgrade_again(migrated_app):
+    flask_migrate.upgrade()
+
+    flask_migrate.downgrade(revision="base")
+
+    assert _current_revision() is None
+    assert _tables() == set()
+    flask_migrate.upgrade()
+    assert _current_revision() == _head(migrated_app)
+    assert _schema_differences(migrated_app) == []

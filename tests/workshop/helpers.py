@@ -1,0 +1,61 @@
+"""Shared data for the workshop tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from reuse_tracker.devices import services
+from reuse_tracker.devices.models import Device, DeviceEvent
+from reuse_tracker.extensions import db
+
+DATA = Path(__file__).parent / "data"
+
+ERASED = {
+    "method": "clear",
+    "technique": "overwrite",
+    "tool": "nwipe",
+    "tool_version": "0.34",
+    "verification": "full",
+    "result": "passed",
+}
+FAILED = {**ERASED, "result": "failed"}
+UNVERIFIED = {**ERASED, "verification": "none"}
+DESTROYED = {
+    "method": "destroy",
+    "technique": "physical_destruction",
+    "tool": "Broyeur",
+    "verification": "none",
+    "result": "passed",
+}
+DIAGNOSED = {"result": "passed", "checks": {"power": "passed", "screen": "passed"}}
+GRADED = {"grade": "B", "os": "Ubuntu 20.04 LTS", "image_version": "atelier-2021.03"}
+
+
+def log(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+def english(client) -> None:
+    """Show the pages in English, whatever catalogs exist."""
+    client.post("/lang/en")
+
+
+def act(device: Device, action: str, data: dict | None = None, actor=None):
+    """Perform an action through the service and commit, as a view would."""
+    event = services.perform(device, action, data or {}, actor=actor)
+    db.session.commit()
+    return event
+
+
+def events(device: Device, action: str | None = None) -> list[DeviceEvent]:
+    statement = sa.select(DeviceEvent).where(DeviceEvent.device_id == device.id)
+    if action:
+        statement = statement.where(DeviceEvent.action == action)
+    return list(db.session.scalars(statement.order_by(DeviceEvent.seq)))
+
+
+def reload(device: Device) -> Device:
+    db.session.expire_all()
+    return db.session.get(Device, device.id)
