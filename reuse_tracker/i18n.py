@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
 
 LANGUAGES = {"fr": "Français", "en": "English"}
@@ -15,9 +15,10 @@ def select_locale() -> str | None:
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    if request and request.path.startswith("/api/"):
-        return request.accept_languages.best_match(LANGUAGES) or "fr"
-    return "fr"
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(LANGUAGES) or default
+    return default
 
 
 def register_i18n(app: Flask, babel: Babel) -> None:

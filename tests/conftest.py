@@ -87,6 +87,8 @@ def app(database_url, tmp_path_factory):
             "SECRET_KEY": "test",
             "WTF_CSRF_ENABLED": False,
             "LOGIN_RATE_LIMIT": "10000 per minute",
+            # Tests read English messages; tests/auth/test_login.py checks the French default.
+            "BABEL_DEFAULT_LOCALE": "en",
             "PUBLIC_BASE_URL": "https://reuse.example.org",
             "SERVER_NAME": None,
         }
@@ -327,3 +329,11 @@ def signed_in_page(browser, live_server, make_user):
     yield open_page
     for context in pages:
         context.close()
+
+
+@pytest.fixture
+def french(app):
+    """Serve pages in French by default, as production does (config.py)."""
+    app.config["BABEL_DEFAULT_LOCALE"] = "fr"
+    yield app
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"

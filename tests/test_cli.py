@@ -127,8 +127,18 @@ def test_demo_loads_the_programme_into_an_empty_database_and_only_there(runner):
     assert f"password: {demo_module.PASSWORD}" in result.output
     statuses = Counter(db.session.scalars(sa.select(Device.status)))
     # 480 devices became ready; the 2021 waves then lent most of them (loans/demo.py).
-    expected = {"received": 60, "in_workshop": 120, "ready": 17, "reserved": 6, "on_loan": 443,
-                "returned": 4, "lost": 4, "transferred": 6, "harvested": 25, "recycled": 15}
+    expected = {
+        "received": 60,
+        "in_workshop": 120,
+        "ready": 17,
+        "reserved": 6,
+        "on_loan": 443,
+        "returned": 4,
+        "lost": 4,
+        "transferred": 6,
+        "harvested": 25,
+        "recycled": 15,
+    }
     assert statuses == expected
     types = Counter(db.session.scalars(sa.select(Device.type)))
     assert types["laptop"] > 500 and {"desktop", "monitor", "tablet", "smartphone"} <= set(types)

@@ -315,12 +315,16 @@ def from_form(action: str, form: Mapping[str, str]) -> dict[str, Any]:
     return data
 
 
+#: Labels of values an action records without taking them as a field.
+RECORDED_TITLES: dict[str, LazyString] = {"loan": _l("Loan number")}
+
+
 def field_title(action: str, name: str) -> str:
     """Return the label of a recorded field, for the history."""
     for field in fields_for(action):
         if field.name == name:
             return str(field.label)
-    return name
+    return str(RECORDED_TITLES.get(name, name))
 
 
 def value_title(action: str, name: str, value: Any) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from labels import LAYOUTS
 from reuse_tracker.auth.access import WORKSHOP, current_actor, roles_required
@@ -23,9 +26,24 @@ def pdf_response(data: bytes, filename: str) -> Response:
     return response
 
 
+#: The layouts' titles in the user's language (the label library's titles are English).
+LAYOUT_TITLES = {
+    "avery-l7651": _l("Avery L7651 — 65 per A4 sheet (38.1 × 21.2 mm)"),
+    "avery-l7160": _l("Avery L7160 — 21 per A4 sheet (63.5 × 38.1 mm)"),
+    "avery-l7163": _l("Avery L7163 — 14 per A4 sheet (99.1 × 38.1 mm)"),
+    "brother-62x29": _l("Brother QL 62 mm continuous roll, cut at 29 mm (62 × 29 mm)"),
+    "brother-dk11201": _l("Brother DK-11201 die-cut roll (90 × 29 mm)"),
+    "dymo-11354": _l("Dymo 11354 roll (57 × 32 mm)"),
+}
+
+
 @bp.app_context_processor
 def _label_layouts():
-    return {"LABEL_LAYOUTS": LAYOUTS}
+    titled = {
+        name: replace(layout, title=str(LAYOUT_TITLES.get(name, layout.title)))
+        for name, layout in LAYOUTS.items()
+    }
+    return {"LABEL_LAYOUTS": titled}
 
 
 @bp.route("/devices/<asset_tag>/label.pdf")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -195,9 +196,7 @@ def _read_rows(text: str, result: ParsedFile, max_rows: int) -> None:
     header = next((cells for cells in reader if "".join(cells).strip()), [])
     if not _map_header(header, result):
         return
-    cleaners = [
-        (name, position, _CLEANERS.get(name)) for name, position in result.positions.items()
-    ]
+    make_row = _row_maker(result.positions)
     previous_end = reader.line_num
     for cells in reader:
         start, previous_end = previous_end + 1, reader.line_num
@@ -217,19 +216,34 @@ def _read_rows(text: str, result: ParsedFile, max_rows: int) -> None:
                 found=len(cells),
                 expected=len(header),
             )
-        result.rows.append(_row(cells, cleaners))
+        result.rows.append(make_row(cells))
         result.lines.append(start)
     if not result.rows and not result.errors:
         result.errors["file"] = _("The file has a header line but no device rows.")
 
 
-def _row(cells: list[str], cleaners) -> dict[str, str]:
-    """Return a row's fields, each cell stripped and cleaned (type word, number)."""
-    row = {}
-    for name, position, clean in cleaners:
-        value = cells[position].strip() if position < len(cells) else ""
-        row[name] = clean(value) if clean and value else value
-    return row
+def _row_maker(positions: dict[str, int]):
+    """Return a function giving a row's fields from its cells, stripped and cleaned."""
+    names = list(positions)
+    width = max(positions.values()) + 1
+    pick = operator.itemgetter(*positions.values())  # several: the required columns are there
+    # Cleaned values by column: a file repeats its types and numbers on most rows.
+    memos = {name: {} for name in names if name in _CLEANERS}
+
+    def make_row(cells: list[str]) -> dict[str, str]:
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        row = dict(zip(names, map(str.strip, pick(cells)), strict=True))
+        for name, memo in memos.items():
+            value = row[name]
+            if value:
+                cleaned = memo.get(value)
+                if cleaned is None:
+                    cleaned = memo[value] = _CLEANERS[name](value)
+                row[name] = cleaned
+        return row
+
+    return make_row
 
 
 def _map_header(header: list[str], result: ParsedFile) -> bool:

@@ -6,10 +6,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
 from flask import current_app
@@ -18,12 +17,12 @@ from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
-from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer, Table
 
+from reuse_tracker import documents
 from reuse_tracker.devices.models import Device
+from reuse_tracker.documents import PLAIN, paragraph
 from reuse_tracker.extensions import db
-from reuse_tracker.intake.receipt import BRAND, GREY, LINE, MARGIN, PLAIN, fonts
 from reuse_tracker.loans.charter_text import render_sections
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
 from reuse_tracker.loans.services import default_due_on
@@ -63,10 +62,11 @@ def for_loan(loan_id: int) -> tuple[Loan, CharterData] | None:
         return None
     loan, family, device = row[:3]
     context = placeholders(*row)
+    serial = _("serial")
     facts = [
         (_("Family"), f"{family.reference} — {context['parent']}"),
         (_("Child's class and school"), f"{context['child_class']} · {context['school']}"),
-        (_("Device"), f"{device.asset_tag} · {device.label} · {_('serial')} {device.serial}"),
+        (_("Device"), f"{device.asset_tag} · {device.label} · {serial} {device.serial}"),
         (_("Association"), context["association"]),
         (_("To be returned by"), context["due_on"]),
     ]
@@ -114,31 +114,13 @@ def placeholders(
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = fonts()
-    base = ParagraphStyle("charter", fontName=regular, fontSize=9.5, leading=12.5)
-    return {
-        "base": base,
-        "title": ParagraphStyle(
-            "title",
-            base,
-            fontName=bold,
-            fontSize=16,
-            leading=20,
-            textColor=BRAND,
-            spaceAfter=3 * mm,
-        ),
-        "h2": ParagraphStyle(
-            "h2",
-            base,
-            fontName=bold,
-            fontSize=10.5,
-            leading=13,
-            spaceBefore=3 * mm,
-            spaceAfter=1 * mm,
-        ),
-        "small": ParagraphStyle("small", base, fontSize=8.5, leading=11, textColor=GREY),
-        "head": ParagraphStyle("head", base, fontName=bold, fontSize=9.5),
-    }
+    """The charter's paragraph styles: a smaller title and headings than the receipt's."""
+    return documents.paragraph_styles(
+        title={"fontSize": 16, "leading": 20, "spaceAfter": 3 * mm},
+        h2={"fontSize": 10.5, "leading": 13, "spaceBefore": 3 * mm, "spaceAfter": 1 * mm},
+        small={"fontSize": 8.5, "leading": 11},
+        head={"fontSize": 9.5, "leading": 12.5},
+    )
 
 
 def render(data: CharterData) -> bytes:
@@ -146,20 +128,11 @@ def render(data: CharterData) -> bytes:
     styles = _styles()
 
     def p(text: str, style: str = "base") -> Paragraph:
-        return Paragraph(escape(text).replace("\n", "<br/>"), styles[style])
+        return paragraph(text, styles[style])
 
     buffer = io.BytesIO()
     title = _("Engagement charter")
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN + 6 * mm,
-        bottomMargin=MARGIN + 4 * mm,
-        title=f"{title} {data.family}",
-        author=data.programme,
-    )
+    document = documents.document(buffer, A4, title=f"{title} {data.family}", author=data.programme)
     facts = Table(
         [[p(label, "small"), p(value)] for label, value in data.facts],
         colWidths=[45 * mm, None],
@@ -169,11 +142,13 @@ def render(data: CharterData) -> bytes:
     for heading, text in data.sections:
         story += [p(heading, "h2"), p(text)]
     story.append(_signatures(data, p))
-    document.build(story, canvasmaker=_numbered_canvas(data, title))
+    footer = f"{title} · {data.family} · {data.loan_id}"
+    furniture = documents.numbered_canvas(A4, data.programme, data.family, footer)
+    document.build(story, canvasmaker=furniture)
     return buffer.getvalue()
 
 
-def _signature_cell(data: CharterData, p) -> list:
+def _signature_cell(data: CharterData, p: Callable[..., Paragraph]) -> list:
     cell = [p(_("The family"), "head"), p(data.parent, "small"), Spacer(1, 2 * mm)]
     if data.signature_png:
         image = Image(io.BytesIO(data.signature_png))
@@ -191,16 +166,10 @@ def _signature_cell(data: CharterData, p) -> list:
     return cell
 
 
-def _signatures(data: CharterData, p) -> KeepTogether:
+def _signatures(data: CharterData, p: Callable[..., Paragraph]) -> KeepTogether:
     def box(title: str) -> list:
-        return [
-            p(title, "head"),
-            Spacer(1, 2 * mm),
-            p(_("Name:")),
-            Spacer(1, 2 * mm),
-            p(_("Signature:")),
-            Spacer(1, 14 * mm),
-        ]
+        lines = [(p(_("Name:")), 2 * mm), (p(_("Signature:")), 14 * mm)]
+        return documents.signature_box(p(title, "head"), lines)
 
     cells = [
         [
@@ -210,53 +179,5 @@ def _signatures(data: CharterData, p) -> KeepTogether:
             box(_("The city")),
         ]
     ]
-    table = Table(
-        cells,
-        colWidths=[None] * 4,
-        style=[
-            ("BOX", (0, 0), (-1, -1), 0.6, LINE),
-            ("INNERGRID", (0, 0), (-1, -1), 0.6, LINE),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 2 * mm),
-            ("TOPPADDING", (0, 0), (-1, -1), 2 * mm),
-        ],
-    )
+    table = Table(cells, colWidths=[None] * 4, style=documents.boxes(2 * mm, 2 * mm))
     return KeepTogether([p(_("Signatures"), "h2"), table])
-
-
-def _numbered_canvas(data: CharterData, title: str) -> type[canvas.Canvas]:
-    """Return a canvas class drawing each page's header and "Page X of Y" footer."""
-
-    class NumberedCanvas(canvas.Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            for number, state in enumerate(self._pages, 1):
-                self.__dict__.update(state)
-                self._furniture(number, len(self._pages))
-                super().showPage()
-            super().save()
-
-        def _furniture(self, number: int, total: int) -> None:
-            width, height = A4
-            self.saveState()
-            self.setFont(fonts()[1], 9)
-            self.setFillColor(BRAND)
-            self.drawString(MARGIN, height - MARGIN, data.programme)
-            self.setFont(fonts()[0], 8)
-            self.setFillColor(GREY)
-            self.drawRightString(width - MARGIN, height - MARGIN, data.family)
-            self.setStrokeColor(LINE)
-            self.line(MARGIN, height - MARGIN - 2 * mm, width - MARGIN, height - MARGIN - 2 * mm)
-            self.drawString(MARGIN, MARGIN, f"{title} · {data.family} · {data.loan_id}")
-            page = _("Page %(page)s of %(total)s", page=number, total=total)
-            self.drawRightString(width - MARGIN, MARGIN, page)
-            self.restoreState()
-
-    return NumberedCanvas

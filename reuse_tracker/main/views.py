@@ -41,6 +41,7 @@ def set_language(code: str):
     return redirect(target)
 
 
+#: The main menu: (endpoint, Bootstrap icon, label, roles); the second list goes under "More".
 NAV = (
     ("main.dashboard", "speedometer2", _l("Dashboard"), READ),
     ("workshop.scan", "upc-scan", _l("Scan"), READ),
@@ -49,24 +50,41 @@ NAV = (
     ("intake.index", "box-seam", _l("Donations"), READ),
     ("loans.waves", "calendar-range", _l("Waves"), READ),
     ("loans.families", "house-heart", _l("Families"), READ),
+)
+NAV_MORE = (
     ("loans.overdue", "alarm", _l("Overdue loans"), (Role.COORDINATOR, Role.MEDIATOR)),
-    ("devices.preprinted", "upc", _l("Labels"), (Role.COORDINATOR,)),
-    ("loans.charter_settings", "file-earmark-text", _l("Charter"), (Role.COORDINATOR,)),
+    ("loans.schools", "building", _l("Schools"), READ),
+    ("loans.associations", "people", _l("Associations"), READ),
+    (
+        "workshop.parts_stock",
+        "cpu",
+        _l("Spare parts"),
+        (Role.COORDINATOR, Role.WORKSHOP, Role.VIEWER),
+    ),
+    ("devices.preprinted", "upc", _l("Pre-printed labels"), (Role.COORDINATOR,)),
+    ("workshop.checklists_page", "ui-checks", _l("Diagnostic checklists"), (Role.COORDINATOR,)),
+    ("loans.charter_settings", "file-earmark-text", _l("Charter text"), (Role.COORDINATOR,)),
 )
 
 
 @bp.app_context_processor
 def _navigation():
-    def nav_items():
+    def allowed(entries):
         if not current_user.is_authenticated:
             return []
         return [
             (endpoint, icon, label)
-            for endpoint, icon, label, roles in NAV
+            for endpoint, icon, label, roles in entries
             if current_user.has_role(*roles)
         ]
+
+    def nav_items():
+        return allowed(NAV)
+
+    def nav_more():
+        return allowed(NAV_MORE)
 
     def role_title(role: str) -> str:
         return str(ROLE_TITLES.get(role, role))
 
-    return {"nav_items": nav_items, "role_title": role_title}
+    return {"nav_items": nav_items, "nav_more": nav_more, "role_title": role_title}

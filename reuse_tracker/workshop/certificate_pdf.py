@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from reuse_tracker import documents
 from reuse_tracker.devices.fields import value_title
 from reuse_tracker.devices.registration import TYPE_TITLES
-from reuse_tracker.intake.receipt import BRAND, GREY, GRID, LINE, MARGIN, PLAIN, fonts
+from reuse_tracker.documents import GRID, PLAIN, paragraph
 from reuse_tracker.workshop.certificate import CertificateData, Disk, Machine
 
 PAGE = landscape(A4)
@@ -34,36 +34,14 @@ WIDTHS = [21 * mm, 44 * mm, 42 * mm, 31 * mm, 29 * mm, 24 * mm, 25 * mm, 20 * mm
 
 @functools.cache
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = fonts()
-    base = ParagraphStyle("cert", fontName=regular, fontSize=9.5, leading=12.5)
-    return {
-        "base": base,
-        "title": ParagraphStyle(
-            "cert-title",
-            base,
-            fontName=bold,
-            fontSize=17,
-            leading=21,
-            textColor=BRAND,
-            spaceAfter=2 * mm,
-        ),
-        "h2": ParagraphStyle(
-            "cert-h2",
-            base,
-            fontName=bold,
-            fontSize=11.5,
-            leading=15,
-            spaceBefore=4 * mm,
-            spaceAfter=2 * mm,
-        ),
-        "cell": ParagraphStyle("cert-cell", base, fontSize=7.8, leading=9.6),
-        "head": ParagraphStyle("cert-head", base, fontName=bold, fontSize=7.8, leading=9.6),
-        "small": ParagraphStyle("cert-small", base, fontSize=8, leading=10, textColor=GREY),
-    }
+    """The receipt's styles, with smaller cells: nine columns share the width."""
+    cell = {"fontSize": 7.8, "leading": 9.6}
+    return documents.paragraph_styles(h2={"spaceBefore": 4 * mm}, cell=cell, head=cell)
 
 
 def _p(text: str | None, style: str = "base") -> Paragraph:
-    return Paragraph(escape(text or "").replace("\n", "<br/>"), _styles()[style])
+    """A paragraph of plain text (escaped; line breaks kept)."""
+    return paragraph(text, _styles()[style])
 
 
 def state_title(state: str) -> str:
@@ -78,19 +56,18 @@ def state_title(state: str) -> str:
 def render(data: CertificateData) -> bytes:
     """Return the certificate as PDF bytes."""
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    title = _("Data erasure certificate")
+    document = documents.document(
         buffer,
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN + 6 * mm,
-        bottomMargin=MARGIN + 4 * mm,
-        title=f"{_('Data erasure certificate')} {data.reference}",
+        PAGE,
+        title=f"{title} {data.reference}",
         author=data.workshop,
         subject=data.donor_name,
     )
     story = [*_heading(data), *_machines(data), _signature(data)]
-    document.build(story, canvasmaker=_numbered_canvas(data))
+    heading = f"{title} · {data.reference} · {data.donor_name}"
+    furniture = documents.numbered_canvas(PAGE, data.programme, heading, data.workshop)
+    document.build(story, canvasmaker=furniture)
     return buffer.getvalue()
 
 
@@ -151,7 +128,8 @@ def _machines(data: CertificateData) -> list:
 
 def _machine_rows(machine: Machine) -> list[list[Paragraph]]:
     kind = str(TYPE_TITLES.get(machine.type, machine.type)).capitalize()
-    device = f"{kind} {machine.brand} {machine.model}\n{_('S/N')} {machine.serial}"
+    serial = _("S/N")
+    device = f"{kind} {machine.brand} {machine.model}\n{serial} {machine.serial}"
     if not machine.disks:
         return [
             [
@@ -184,7 +162,8 @@ def _machine_rows(machine: Machine) -> list[list[Paragraph]]:
 
 def _disk_cells(disk: Disk) -> tuple[str, ...]:
     storage = disk.serial or "—"
-    details = " ".join(filter(None, (disk.model, f"{disk.size_gb} GB" if disk.size_gb else "")))
+    size = _("%(n)s GB", n=disk.size_gb) if disk.size_gb else ""
+    details = " ".join(filter(None, (disk.model, size)))
     method = " / ".join(
         filter(
             None,
@@ -224,54 +203,6 @@ def _signature(data: CertificateData) -> KeepTogether:
         [[issuer, [_p(_("Signature:")), Spacer(1, 16 * mm)]]],
         colWidths=[90 * mm, 70 * mm],
         hAlign="RIGHT",
-        style=TableStyle(
-            [
-                ("BOX", (0, 0), (0, 0), 0.6, LINE),
-                ("BOX", (1, 0), (1, 0), 0.6, LINE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3 * mm),
-                ("TOPPADDING", (0, 0), (-1, -1), 2 * mm),
-            ]
-        ),
+        style=documents.boxes(3 * mm, 2 * mm, columns=2),
     )
     return KeepTogether([Spacer(1, 5 * mm), box])
-
-
-def _numbered_canvas(data: CertificateData) -> type[canvas.Canvas]:
-    """A canvas that draws each page's header and "Page X of Y" once the count is known."""
-
-    class NumberedCanvas(canvas.Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            for number, state in enumerate(self._pages, 1):
-                self.__dict__.update(state)
-                self._furniture(number, len(self._pages))
-                super().showPage()
-            super().save()
-
-        def _furniture(self, number: int, total: int) -> None:
-            width, height = PAGE
-            top = height - MARGIN
-            self.saveState()
-            self.setFont(fonts()[1], 9)
-            self.setFillColor(BRAND)
-            self.drawString(MARGIN, top, data.programme)
-            self.setFont(fonts()[0], 8)
-            self.setFillColor(GREY)
-            heading = f"{_('Data erasure certificate')} · {data.reference} · {data.donor_name}"
-            self.drawRightString(width - MARGIN, top, heading)
-            self.setStrokeColor(LINE)
-            self.line(MARGIN, top - 2 * mm, width - MARGIN, top - 2 * mm)
-            self.drawString(MARGIN, MARGIN, data.workshop)
-            page = _("Page %(page)s of %(total)s", page=number, total=total)
-            self.drawRightString(width - MARGIN, MARGIN, page)
-            self.restoreState()
-
-    return NumberedCanvas

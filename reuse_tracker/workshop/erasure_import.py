@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices import services
@@ -90,7 +91,8 @@ def erasure_data(disk: nwipe.WipedDisk, version: str | None, filename: str = "")
         ),
     }
     if disk.errors:
-        data["notes"] += f" ({disk.errors} errors)"
+        errors = lazy_ngettext("(%(num)s error)", "(%(num)s errors)", disk.errors)
+        data["notes"] += f" {errors}"
     return {key: value for key, value in data.items() if value not in (None, "")}
 
 

@@ -34,8 +34,12 @@ def test_errors_are_in_the_callers_language(api):
     response = caller.get("/devices/RT-000404", headers={"Accept-Language": "en-GB,en;q=0.8"})
     assert response.headers["Content-Language"] == "en"
     assert response.json["error"]["message"] == "No device has the tag RT-000404."
-    response = caller.get("/devices/RT-000404")
+    response = caller.get("/devices/RT-000404", headers={"Accept-Language": "fr-FR,fr;q=0.9"})
     assert response.headers["Content-Language"] == "fr"
+    assert (
+        response.json["error"]["message"]
+        == "Aucun équipement ne porte le numéro d'inventaire RT-000404."
+    )
 
 
 def test_a_refusal_carries_no_html(client):

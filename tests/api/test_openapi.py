@@ -90,7 +90,7 @@ def test_the_donation_body_follows_the_intake_limits(spec):
     assert donation["properties"]["devices"]["maxItems"] == 5000
 
 
-def test_titles_follow_the_callers_language(client):
+def test_titles_follow_the_callers_language(french, client):
     response = client.get(f"{API}/openapi.json", headers={"Accept-Language": "en"})
     assert response.headers["Content-Language"] == "en"
     assert client.get(f"{API}/openapi.json").headers["Content-Language"] == "fr"

@@ -67,11 +67,24 @@ def test_security_headers_and_cookie_flags(client, make_user):
     assert "no-store" in page.headers["Cache-Control"]
 
 
-def test_pages_are_french_by_default_and_english_on_request(client, login):
+def test_pages_are_french_by_default_and_english_on_request(french, client, login):
     login("coordinator")
-    assert '<html lang="fr">' in client.get("/").text
+    page = client.get("/").text
+    assert '<html lang="fr">' in page and "Tableau de bord" in page
     client.post("/lang/en", data={"next": "/devices"})
-    assert '<html lang="en">' in client.get("/").text
+    page = client.get("/").text
+    assert '<html lang="en">' in page and "Dashboard" in page
+    client.post("/lang/fr", data={"next": "/"})
+    assert "Équipements par statut et par type" in client.get("/").text
+
+
+def test_refusals_are_explained_in_french_by_default(french, client, make_user):
+    user = make_user()
+    response = client.post("/login", data={"email": user.email, "password": "nope"})
+    assert "Identifiant ou mot de passe incorrect" in response.text
+    assert client.get("/api/v1/devices/RT-000001").json["error"]["message"] == (
+        "Un jeton d'API valide est requis."
+    )
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def test_editors_see_the_buttons_to_record_a_donation(client, login):
 
 
 def test_a_donation_page_shows_the_donor_the_counts_and_the_devices(
-    client, login, make_donation, make_user
+    french, client, login, make_donation, make_user
 ):
     tech = make_user("workshop", name="Karim Benali")
     donation = make_donation(
@@ -56,7 +56,7 @@ def test_a_donation_page_shows_the_donor_the_counts_and_the_devices(
     assert re.findall(r">(RT-\d+)</a>", page) == ["RT-000001", "RT-000002", "RT-000003"]
     assert "SN0000000002" in page and "SG-1" in page
     by_type = re.search(r'id="by-type".*?</table>', page, re.S).group(0)
-    assert re.search(r">Laptop</a></th><td>3</td>", by_type)
+    assert re.search(r">Ordinateur portable</a></th><td>3</td>", by_type)
     assert 'class="badge status-badge status-received"' in page
     assert f'href="/donations/{donation.id}/receipt.pdf"' in page
     assert f'href="/devices?donation={donation.id}"' in page

@@ -28,7 +28,7 @@ def serials(donation) -> list[str]:
 
 
 def test_the_receipt_names_the_donor_the_programme_and_every_device(
-    client, login, make_donation, make_user
+    french, client, login, make_donation, make_user
 ):
     tech = make_user("workshop", name="Zoé Lefèvre")
     donation = make_donation(3, donor=SYMBOLS, actor=tech, donor_asset_number="IMMO-ÉÀ-7")
@@ -42,15 +42,15 @@ def test_the_receipt_names_the_donor_the_programme_and_every_device(
     assert f'filename="{donation.reference}-receipt.pdf"' in response.headers["Content-Disposition"]
     assert SYMBOLS in text.replace("\n", " ")
     assert "Ville de Nantes — Programme de réemploi informatique" in text
-    assert "Intake receipt" in text and donation.reference in text
+    assert "Attestation de prise en charge" in text and donation.reference in text
     assert "73282932000074" in text and "12 rue de l'Œuvre" in text and "Noël Ørsted" in text
     assert "Zoé Lefèvre" in text and "2 novembre 2026" in text
     assert "IMMO-ÉÀ-7" in text
     for serial in serials(donation):
         assert serial in text
     assert "RT-000001" in text and "RT-000003" in text
-    assert "For the donor" in text and "For the programme" in text and "Signature:" in text
-    assert "Page 1 of 1" in text
+    assert "Pour le donateur" in text and "Pour le programme" in text and "Signature :" in text
+    assert "Page 1 sur 1" in text
 
 
 def test_a_500_device_receipt_runs_over_numbered_pages_and_lists_every_serial(

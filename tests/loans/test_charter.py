@@ -54,7 +54,7 @@ def loan_on(device_in, make_school, make_association, make_wave, make_family):
     return event.payload["loan"], family, device
 
 
-def test_the_charter_is_pre_filled(client, login, loan_on):
+def test_the_charter_is_pre_filled(french, client, login, loan_on):
     loan_id, family, device = loan_on
     login("mediator")
     response = client.get(f"/loans/{loan_id}/charter.pdf")
@@ -142,7 +142,7 @@ def test_the_sign_page_offers_the_pad_and_the_text(client, login, loan_on):
     assert family.reference in page and "style=" not in page and "<script>" not in page
 
 
-def test_the_city_rewrites_a_section_and_the_charter_uses_it(client, login, loan_on):
+def test_the_city_rewrites_a_section_and_the_charter_uses_it(french, client, login, loan_on):
     loan_id, family, _ = loan_on
     login("coordinator")
     body = "La famille {{ family }} ({{ parent }}) s'engage à rendre {{ device }}."
