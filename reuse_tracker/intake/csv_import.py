@@ -28,6 +28,7 @@ COLUMN_ALIASES = {
     "donor_asset_number": "n d inventaire|no d inventaire|numero d inventaire|n inventaire|"
     "numero inventaire|inventaire|n d immobilisation|numero d immobilisation|immobilisation|"
     "asset number|donor asset number|asset tag|asset|inventory number",
+    "asset_tag": "etiquette|n d etiquette|etiquette pre imprimee|pre printed label|label",
     "cpu": "processeur|cpu|processor|proc",
     "ram_gb": "ram|memoire|memoire vive|ram gb|ram go|memory",
     "storage_gb": "stockage|disque|disque dur|storage|storage gb|disk|hard drive|capacite|ssd|hdd",
@@ -51,6 +52,7 @@ COLUMN_TITLES = {
     "model": _l("Model"),
     "serial": _l("Serial number"),
     "donor_asset_number": _l("Donor asset number"),
+    "asset_tag": _l("Pre-printed label"),
     "cpu": _l("Processor"),
     "ram_gb": _l("RAM (GB)"),
     "storage_gb": _l("Storage (GB)"),

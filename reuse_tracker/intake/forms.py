@@ -39,6 +39,7 @@ DEVICE_FIELDS = (
     "brand",
     "model",
     "serial",
+    "asset_tag",
     "donor_asset_number",
     "cpu",
     "ram_gb",
@@ -71,6 +72,8 @@ class DeviceRowForm(Form):
     brand = _text(_l("Brand"), 80)
     model = _text(_l("Model"), 120)
     serial = _text(_l("Serial number"), 80, spellcheck="false")
+    #: A pre-printed label scanned into the row: the device takes its tag.
+    asset_tag = _text(_l("Pre-printed label"), 300, spellcheck="false")
     donor_asset_number = _text(_l("Donor asset number"), 80, spellcheck="false")
     cpu = _text(_l("Processor"), 120)
     ram_gb = _text(_l("RAM (GB)"), 6, inputmode="numeric")

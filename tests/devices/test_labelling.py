@@ -156,3 +156,19 @@ def test_a_new_donation_offers_its_labels_and_prints_them_with_a_start(
     assert len(reader.pages) == 1
     assert all(f"RT-00000{n}" in _text(response.data) for n in range(1, 6))
     assert client.get(f"/donations/{donation.id}/labels.pdf?start=99").status_code == 422
+
+
+def test_the_typing_grid_takes_a_scanned_preprinted_label(client, login, db_session):
+    login("workshop")
+    _preprint(2)
+    row = {"type": "laptop", "brand": "Dell", "model": "Latitude 5490"}
+    data = {"donor_name": "Banque fictive", "donor_kind": "company", "received_on": "2026-11-02"}
+    for index, (tag, serial) in enumerate(
+        [("https://reuse.example.org/d/RT-000002", "AB1"), ("", "AB2")]
+    ):
+        data.update({f"devices-{index}-{key}": value for key, value in row.items()})
+        data.update({f"devices-{index}-asset_tag": tag, f"devices-{index}-serial": serial})
+    response = client.post("/donations/new", data=data)
+    assert response.status_code == 302, response.text
+    tags = dict(db_session.execute(sa.select(Device.serial, Device.asset_tag)).all())
+    assert tags == {"AB1": "RT-000002", "AB2": "RT-000003"}

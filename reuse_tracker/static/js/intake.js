@@ -48,6 +48,12 @@
     return row;
   }
 
+  /* Once a pre-printed label was scanned into any row, each serial is followed by its label. */
+  function usesLabels() {
+    return Array.prototype.some.call(form.querySelectorAll('[data-field="asset_tag"]'),
+      function (input) { return input.value.trim() !== ""; });
+  }
+
   function copyPrevious(row) {
     var previous = row.previousElementSibling;
     if (!previous) { return; }
@@ -85,7 +91,12 @@
     }
     event.preventDefault();
     var row = target.closest("tr[data-row]");
-    if (row && target.dataset.field === "serial" && target.value.trim()) {
+    var field = target.dataset.field;
+    if (row && field === "serial" && target.value.trim() && usesLabels()) {
+      cell(row, "asset_tag").focus();  // scanning pre-printed labels: the label comes next
+      return;
+    }
+    if (row && (field === "serial" || field === "asset_tag") && target.value.trim()) {
       var next = nextRow(row);
       if (isEmpty(next)) { copyPrevious(next); }
       cell(next, "serial").focus();
