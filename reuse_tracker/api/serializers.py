@@ -73,9 +73,7 @@ def device(device: Device, user: User | None) -> dict[str, Any]:
     answer = {name: _plain(getattr(device, name)) for name in DEVICE_COLUMNS}
     donation = device.donation
     answer["donation"] = {"id": donation.id, "reference": donation.reference}
-    answer["allowed_actions"] = [
-        action for action in services.allowed_actions(device) if services.may_perform(user, action)
-    ]
+    answer["allowed_actions"] = services.next_steps(device, user).actions
     if device.status == Status.IN_WORKSHOP:
         answer["missing_for_ready"] = missing_for_ready(device)
     answer["events"] = [event(item) for item in services.events_of(device)]

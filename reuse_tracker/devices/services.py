@@ -191,7 +191,7 @@ def _check_guards(device: Device, action: str) -> None:
     if missing:
         raise ConflictError(
             _l("%(tag)s cannot be marked ready yet.", tag=device.asset_tag),
-            {"mark_ready": ", ".join(str(GUARD_MESSAGES[m]) for m in missing)},
+            {"mark_ready": ", ".join(guard_message(code) for code in missing)},
         )
 
 
@@ -236,6 +236,22 @@ FIXED_BY = {
     "diagnostics_failed": "record_diagnostics",
     "grade": "grade",
 }
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What a user may do now with a device, what it lacks to be ready, and the likely next step."""
+
+    actions: list[str]
+    missing: list[str]
+    suggested: str | None
+
+
+def next_steps(device: Device, user: User | None) -> NextSteps:
+    """Return the actions ``user`` may perform now, the readiness gaps and the suggested one."""
+    actions = [a for a in allowed_actions(device) if may_perform(user, a)]
+    missing = missing_codes(device) if "mark_ready" in actions else []
+    return NextSteps(actions, missing, suggested_action(actions, missing))
 
 
 def suggested_action(actions: Sequence[str], missing: Sequence[str]) -> str | None:

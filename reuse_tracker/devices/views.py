@@ -114,17 +114,15 @@ def detail(asset_tag: str):
 
 
 def _render_detail(device, donation, donor, *, failed=None, errors=None, values=None, status=200):
-    user = current_actor()
-    actions = [a for a in services.allowed_actions(device) if services.may_perform(user, a)]
-    missing = services.missing_codes(device) if "mark_ready" in actions else []
+    steps = services.next_steps(device, current_actor())
     context = {
         "device": device,
         "donation": donation,
         "donor": donor,
         "events": services.events_of(device),
-        "actions": actions,
-        "missing": [services.guard_message(code) for code in missing],
-        "suggested": services.suggested_action(actions, missing),
+        "actions": steps.actions,
+        "missing": [services.guard_message(code) for code in steps.missing],
+        "suggested": steps.suggested,
         "fields_for": action_fields.fields_for,
         "failed": failed,
         "errors": errors or {},

@@ -66,10 +66,7 @@ def go():
     except UserError as error:
         flash(error.message, "danger")
         return redirect(url_for(".board"))
-    user = current_actor()
-    allowed = [a for a in actions.allowed_actions(device) if actions.may_perform(user, a)]
-    missing = actions.missing_codes(device) if "mark_ready" in allowed else []
-    step = actions.suggested_action(allowed, missing)
+    step = actions.next_steps(device, current_actor()).suggested
     return redirect(url_for("devices.detail", asset_tag=device.asset_tag, open=step))
 
 

@@ -40,14 +40,12 @@ def scan():
 
 
 def _device_card(device: Device) -> dict:
-    user = current_actor()
-    actions = [a for a in services.allowed_actions(device) if services.may_perform(user, a)]
-    missing = services.missing_codes(device) if "mark_ready" in actions else []
+    steps = services.next_steps(device, current_actor())
     return {
         "asset_tag": device.asset_tag,
         "type": str(TYPE_TITLES.get(device.type, device.type)).capitalize(),
-        "suggested": services.suggested_action(actions, missing),
-        "missing": [services.guard_message(code) for code in missing],
+        "suggested": steps.suggested,
+        "missing": [services.guard_message(code) for code in steps.missing],
         "label": device.label,
         "serial": device.serial,
         "status": device.status,
@@ -62,7 +60,7 @@ def _device_card(device: Device) -> dict:
                 "needs_fields": bool(action_fields.fields_for(a)),
                 "url": url_for("devices.detail", asset_tag=device.asset_tag, open=a),
             }
-            for a in actions
+            for a in steps.actions
         ],
     }
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 
@@ -53,18 +52,3 @@ def recorded() -> tuple[int, int, int]:
         db.session.scalar(sa.select(sa.func.count()).select_from(model))
         for model in (Donor, Donation, Device)
     )
-
-
-@contextmanager
-def counting_queries():
-    """Count the SQL statements run inside the block (all connections of the engine)."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)

@@ -4,8 +4,6 @@ import re
 
 import pytest
 
-from tests.intake.helpers import counting_queries
-
 
 def test_the_list_shows_recent_donations_with_their_device_counts(client, login, make_donation):
     older = make_donation(3, donor="Nantes Métropole")
@@ -69,7 +67,7 @@ def test_a_donation_that_does_not_exist_is_not_found(client, login):
 
 @pytest.mark.parametrize("path", ["/donations", "/donations/{id}", "/donations/{id}/receipt.pdf"])
 def test_pages_run_the_same_number_of_queries_for_3_or_30_devices(
-    client, login, make_donation, path
+    client, login, make_donation, count_queries, path
 ):
     login("viewer")
     counts = []
@@ -77,7 +75,7 @@ def test_pages_run_the_same_number_of_queries_for_3_or_30_devices(
         donation = make_donation(size, donor=f"Donor of {size}")
         url = path.format(id=donation.id)
         client.get(url)  # warm up: the first request loads what every request loads
-        with counting_queries() as statements:
+        with count_queries() as statements:
             assert client.get(url).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
@@ -85,14 +83,14 @@ def test_pages_run_the_same_number_of_queries_for_3_or_30_devices(
 
 
 def test_the_list_runs_the_same_number_of_queries_for_1_or_12_donations(
-    client, login, make_donation
+    client, login, make_donation, count_queries
 ):
     login("viewer")
     counts = []
     for extra in (1, 11):
         for _ in range(extra):
             make_donation(2)
-        with counting_queries() as statements:
+        with count_queries() as statements:
             client.get("/donations")
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
