@@ -7,6 +7,8 @@ pytestmark = pytest.mark.browser
 
 
 def _scan(page, code: str, expected_rows: int) -> None:
+    # A scanner types into whatever has the focus: wait for the field to hold it, as a technician would.
+    expect(page.locator("#scan-input")).to_be_focused()
     page.keyboard.type(code)
     page.keyboard.press("Enter")
     expect(page.locator("#scan-log li")).to_have_count(expected_rows)

@@ -191,4 +191,6 @@
     if (!event.target.closest("input, select, textarea, button, a, label")) input.focus();
   });
   window.addEventListener("focus", () => input.focus());
+  // Chromium applies autofocus at its next rendering step; a scan may come before it.
+  if (!document.querySelector("#batch-fields :focus")) input.focus();
 })();
