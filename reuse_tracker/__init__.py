@@ -54,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     from reuse_tracker.loans.services import register_loan_actions
     from reuse_tracker.loans.views import bp as loans_bp
     from reuse_tracker.main import bp as main_bp
+    from reuse_tracker.workshop import api as workshop_api  # noqa: F401  (its routes on api_bp)
     from reuse_tracker.workshop.services import register_workshop_actions
     from reuse_tracker.workshop.views import bp as workshop_bp
 

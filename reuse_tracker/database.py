@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from flask import Flask
 
@@ -35,3 +39,21 @@ def import_models() -> None:
     from reuse_tracker.intake import models as intake_models  # noqa: F401
     from reuse_tracker.loans import models as loan_models  # noqa: F401
     from reuse_tracker.workshop import models as workshop_models  # noqa: F401
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk path that creates no cycles.
+
+    Checking and inserting 10,000 devices keeps ~10,000 objects alive at once, which sets
+    off a full collection over the whole heap (50-80 ms measured, nothing found): more
+    than the devices' INSERT. Reference counting frees memory as usual meanwhile; the
+    collector resumes afterwards, unless it was already off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

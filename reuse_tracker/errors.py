@@ -8,6 +8,11 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 
+def labelled(label: str, message: str) -> str:
+    """Return ``label: message`` as the user's language writes it (French: ``label : message``)."""
+    return str(_l("%(label)s: %(message)s", label=label, message=message))
+
+
 class UserError(Exception):
     """An error the user can act on; carries its HTTP status and a stable code."""
 

@@ -2,8 +2,9 @@
 
 Every route of the ``api`` blueprint is listed (its summary is the view's
 docstring, its roles those ``roles_required`` was given); ``_operations`` (and
-features, through ``describe_operation``) add bodies and answers. Built per
-request: titles follow the caller's language.
+features, through ``describe_operation``) add bodies and answers, and features
+name their own schemas through ``describe_schemas``, so this module never
+imports them. Built per request: titles follow the caller's language.
 """
 
 from __future__ import annotations
@@ -33,14 +34,26 @@ ERRORS = {
 
 #: Bodies and answers that features describe for their own routes on the API blueprint.
 _described: dict[str, Callable[[], dict[str, Any]]] = {}
+#: Named schemas that features add to the components, by the feature that describes them.
+_feature_schemas: dict[str, Callable[[], dict[str, dict[str, Any]]]] = {}
 
 
 def describe_operation(endpoint: str, describe: Callable[[], dict[str, Any]]) -> None:
-    """Let a feature describe its route's body and answers (``describe`` runs per request)."""
+    """Let a feature describe its route's body and answers (``describe`` runs per request).
+
+    ``describe`` returns the operation's extra keys (``requestBody``, ``responses``,
+    query ``parameters``, which follow the path's own); 401 and 403 are added.
+    """
     _described[endpoint] = describe
 
 
-def _json(description: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def describe_schemas(feature: str, describe: Callable[[], dict[str, dict[str, Any]]]) -> None:
+    """Let a feature add named schemas to the components (``describe`` runs per request)."""
+    _feature_schemas[feature] = describe
+
+
+def json_response(description: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """Describe an answer whose body is JSON of ``schema``."""
     return {
         "description": description,
         "content": {"application/json": {"schema": schema}},
@@ -48,7 +61,8 @@ def _json(description: str, schema: dict[str, Any], **extra: Any) -> dict[str, A
     }
 
 
-def _errors(*statuses: int) -> dict[str, Any]:
+def error_responses(*statuses: int) -> dict[str, Any]:
+    """Point to the shared error answers of these statuses."""
     return {str(status): {"$ref": f"#/components/responses/{status}"} for status in statuses}
 
 
@@ -59,8 +73,8 @@ def _perform(actions: list[str]) -> dict[str, Any]:
         "component `<Action>Fields` of each (`x-action-schemas`).",
         "requestBody": {"required": False, "content": {"application/json": {"schema": body}}},
         "responses": {
-            "200": _json("The device after the action.", schemas.ref("Device")),
-            **_errors(400, 404, 409, 413, 415, 422),
+            "200": json_response("The device after the action.", schemas.ref("Device")),
+            **error_responses(400, 404, 409, 413, 415, 422),
         },
         "x-action-schemas": {
             action: f"#/components/schemas/{schemas.action_schema_name(action)}"
@@ -75,14 +89,16 @@ def _perform(actions: list[str]) -> dict[str, Any]:
 def _operations(actions: list[str]) -> dict[str, dict[str, Any]]:
     """Return what the routes alone do not say, by endpoint."""
     return {
-        "api.openapi": {"responses": {"200": _json("This description.", {"type": "object"})}},
+        "api.openapi": {
+            "responses": {"200": json_response("This description.", {"type": "object"})}
+        },
         "api.create_donation": {
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": schemas.ref("DonationInput")}},
             },
             "responses": {
-                "201": _json(
+                "201": json_response(
                     "The donation, with each device's asset tag.",
                     schemas.ref("Donation"),
                     headers={
@@ -92,17 +108,23 @@ def _operations(actions: list[str]) -> dict[str, dict[str, Any]]:
                         }
                     },
                 ),
-                **_errors(400, 413, 415, 422),
+                **error_responses(400, 413, 415, 422),
             },
         },
         "api.donation": {
-            "responses": {"200": _json("The donation.", schemas.ref("Donation")), **_errors(404)}
+            "responses": {
+                "200": json_response("The donation.", schemas.ref("Donation")),
+                **error_responses(404),
+            }
         },
         "api.device": {
-            "responses": {"200": _json("The device.", schemas.ref("Device")), **_errors(404)}
+            "responses": {
+                "200": json_response("The device.", schemas.ref("Device")),
+                **error_responses(404),
+            }
         },
         "api.perform": _perform(actions),
-        "api.stock": {"responses": {"200": _json("Device counts.", schemas.ref("Stock"))}},
+        "api.stock": {"responses": {"200": json_response("Device counts.", schemas.ref("Stock"))}},
     }
 
 
@@ -146,10 +168,13 @@ def _operation(
         operation["security"] = []
     else:
         operation["x-roles"] = _roles(roles)
-    operation.update({key: value for key, value in extra.items() if key != "responses"})
+    operation["parameters"] += extra.get("parameters", [])
+    operation.update(
+        {key: value for key, value in extra.items() if key not in {"responses", "parameters"}}
+    )
     responses = dict(extra.get("responses") or {"200": {"description": "OK"}})
     if roles is not None:
-        responses.update(_errors(401, 403))
+        responses.update(error_responses(401, 403))
     operation["responses"] = dict(sorted(responses.items()))
     return operation
 
@@ -196,8 +221,19 @@ def build_spec() -> dict[str, Any]:
                 }
             },
             "responses": {
-                status: _json(text, schemas.ref("Error")) for status, text in ERRORS.items()
+                status: json_response(text, schemas.ref("Error")) for status, text in ERRORS.items()
             },
-            "schemas": schemas.components(actions),
+            "schemas": _schemas(actions),
         },
     }
+
+
+def _schemas(actions: list[str]) -> dict[str, Any]:
+    """Return the core's named schemas and those the features add; a name is never reused."""
+    named = schemas.components(actions)
+    for feature, describe in _feature_schemas.items():
+        added = describe()
+        if clash := named.keys() & added.keys():
+            raise ValueError(f"{feature} reuses the schema names {sorted(clash)}")
+        named.update(added)
+    return named

@@ -7,8 +7,6 @@ limits and DEVICE_TYPES). Change those and the description follows.
 
 from __future__ import annotations
 
-from dataclasses import MISSING
-from dataclasses import fields as dataclass_fields
 from decimal import Decimal
 from types import NoneType
 from typing import Any, get_args, get_type_hints
@@ -85,10 +83,9 @@ def device_input_schema() -> dict[str, Any]:
     for name, (low, high) in registration.SPEC_LIMITS.items():
         base = next(arg for arg in get_args(hints[name]) or (hints[name],) if arg is not NoneType)
         properties[name] = {"type": _JSON_TYPES[base], "minimum": low, "maximum": high}
+    spec = registration.DeviceSpec
     required = [
-        field.name
-        for field in dataclass_fields(registration.DeviceSpec)
-        if field.default is MISSING and field.name in properties
+        name for name in spec._fields if name not in spec._field_defaults and name in properties
     ]
     return {"type": "object", "properties": properties, "required": required}
 

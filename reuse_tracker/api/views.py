@@ -65,7 +65,7 @@ def donation(donation_id: int) -> Response:
 @roles_required(*READ)
 def device(asset_tag: str) -> Response:
     """Return a device, the actions the caller may perform on it now, and its history."""
-    return jsonify(serializers.device(_device(asset_tag), current_actor()))
+    return jsonify(serializers.device(device_by_tag(asset_tag), current_actor()))
 
 
 @bp.post("/devices/<asset_tag>/actions/<action>")
@@ -73,7 +73,7 @@ def device(asset_tag: str) -> Response:
 def perform(asset_tag: str, action: str) -> Response:
     """Perform an action on a device; answer the device as it is now."""
     data, expected_version = parsing.action_input(action, parsing.json_object(allow_empty=True))
-    found = _device(asset_tag)
+    found = device_by_tag(asset_tag)
     services.perform(found, action, data, actor=current_actor(), expected_version=expected_version)
     db.session.commit()
     return jsonify(serializers.device(found, current_actor()))
@@ -86,7 +86,7 @@ def stock() -> Response:
     return jsonify(serializers.stock(counts_by_status_and_type()))
 
 
-def _device(asset_tag: str) -> Device:
+def device_by_tag(asset_tag: str) -> Device:
     """Return the device with this tag; a tag no label could carry is simply not found."""
     if len(asset_tag) > 64 or not asset_tag.isprintable():
         raise NotFoundError(_l("No device has this tag."))

@@ -281,6 +281,12 @@ CHECK_TITLES: dict[str, LazyString] = {
 }
 
 
+def check_title(name: str) -> str:
+    """Return the title of a check: translated if built in, else the name made readable."""
+    title = CHECK_TITLES.get(name)
+    return str(title) if title else name.replace("_", " ").capitalize()
+
+
 def default_checklist(device_type: str) -> tuple[str, ...]:
     """Return the built-in checklist of ``device_type``."""
     return DIAGNOSTIC_CHECKS.get(device_type, ())

@@ -29,6 +29,7 @@ def _device_helpers():
         "DEVICE_TYPES": DEVICE_TYPES,
         "field_title": action_fields.field_title,
         "value_title": action_fields.value_title,
+        "check_title": action_fields.check_title,
     }
 
 
@@ -129,7 +130,6 @@ def _render_detail(device, donation, donor, *, failed=None, errors=None, values=
         "opened": request.args.get("open"),
         "values": values or {},
         "checklist": action_fields.checklist_for(device.type),
-        "check_titles": action_fields.CHECK_TITLES,
     }
     return render_template("devices/detail.html", **context), status
 

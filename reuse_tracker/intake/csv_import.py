@@ -12,6 +12,7 @@ import io
 import operator
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -198,13 +199,14 @@ def _read_rows(text: str, result: ParsedFile, max_rows: int) -> None:
     header = next((cells for cells in reader if "".join(cells).strip()), [])
     if not _map_header(header, result):
         return
-    make_row = _row_maker(result.positions)
+    pick = _picker(result.positions)
+    rows: list[tuple[str, ...]] = []
     previous_end = reader.line_num
     for cells in reader:
         start, previous_end = previous_end + 1, reader.line_num
         if not "".join(cells).strip():
             continue
-        if len(result.rows) >= max_rows:
+        if len(rows) >= max_rows:
             message = _(
                 "The file has more than %(max)s device rows: split it into several files.",
                 max=max_rows,
@@ -218,34 +220,43 @@ def _read_rows(text: str, result: ParsedFile, max_rows: int) -> None:
                 found=len(cells),
                 expected=len(header),
             )
-        result.rows.append(make_row(cells))
+        rows.append(pick(cells))
         result.lines.append(start)
+    result.rows = _fields_of(rows, list(result.positions))
     if not result.rows and not result.errors:
         result.errors["file"] = _("The file has a header line but no device rows.")
 
 
-def _row_maker(positions: dict[str, int]):
-    """Return a function giving a row's fields from its cells, stripped and cleaned."""
-    names = list(positions)
+def _picker(positions: dict[str, int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """Return a function giving the cells of a row's fields, in the order of ``positions``.
+
+    A tuple: a file's rows are kept until it is read, and Python's garbage collector soon
+    stops following tuples of strings, where it would go over lists again and again.
+    """
     width = max(positions.values()) + 1
     pick = operator.itemgetter(*positions.values())  # several: the required columns are there
-    # Cleaned values by column: a file repeats its types and numbers on most rows.
-    memos = {name: {} for name in names if name in _CLEANERS}
 
-    def make_row(cells: list[str]) -> dict[str, str]:
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        row = dict(zip(names, map(str.strip, pick(cells)), strict=True))
-        for name, memo in memos.items():
-            value = row[name]
-            if value:
-                cleaned = memo.get(value)
-                if cleaned is None:
-                    cleaned = memo[value] = _CLEANERS[name](value)
-                row[name] = cleaned
-        return row
+    def cells_of(cells: list[str]) -> tuple[str, ...]:
+        return pick(cells if len(cells) >= width else cells + [""] * (width - len(cells)))
 
-    return make_row
+    return cells_of
+
+
+def _fields_of(rows: list[tuple[str, ...]], names: list[str]) -> list[dict[str, str]]:
+    """Return each row's fields from its cells, stripped and cleaned.
+
+    Worked column by column: a file repeats its types and numbers on most rows, so each
+    column's distinct values are cleaned once.
+    """
+    if not rows:
+        return []
+    columns = [list(map(str.strip, column)) for column in zip(*rows, strict=True)]
+    for index, name in enumerate(names):
+        if name in _CLEANERS:
+            cleaned = {value: _CLEANERS[name](value) for value in set(columns[index]) if value}
+            cleaned[""] = ""
+            columns[index] = list(map(cleaned.__getitem__, columns[index]))
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def _map_header(header: list[str], result: ParsedFile) -> bool:

@@ -19,6 +19,7 @@ except ImportError:  # WTForms < 3.3 takes (value, label) pairs
 
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.devices.registration import TYPE_TITLES
+from reuse_tracker.errors import labelled
 from reuse_tracker.intake import csv_import
 from reuse_tracker.intake.models import DONOR_KINDS
 
@@ -178,9 +179,9 @@ def show_errors(
             field.errors = [*field.errors, message]
             place = key.rpartition(" · ")[0]
             title = f"{place} · {field.label.text}" if place else field.label.text
-            summary.append((field.id, f"{title}: {message}"))
+            summary.append((field.id, labelled(title, message)))
         else:
-            summary.append(("", f"{key}: {message}" if key != "devices" else message))
+            summary.append(("", labelled(key, message) if key != "devices" else message))
     return summary
 
 

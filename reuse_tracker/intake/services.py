@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import sequences
 from reuse_tracker.auth.models import User
+from reuse_tracker.database import cyclic_gc_paused
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices import registration
 from reuse_tracker.errors import ValidationError
@@ -119,19 +120,20 @@ def register_donation(
     naming each one, and nothing is written. ``at`` dates the records (default: now);
     only loaders of past records (the demo) pass it.
     """
-    received, specs = check_donation(donor, received_on, devices, row_label=row_label)
-    donor_row = donor if isinstance(donor, Donor) else find_or_create_donor(donor)
-    donation = Donation(
-        reference=next_reference(received),
-        donor=donor_row,
-        received_on=received,
-        received_by=actor,
-        notes=notes.strip(),
-        created_at=at or utcnow(),
-    )
-    db.session.add(donation)
-    db.session.flush()
-    registration.intake(donation, specs, actor, at=at)
+    with cyclic_gc_paused():
+        received, specs = check_donation(donor, received_on, devices, row_label=row_label)
+        donor_row = donor if isinstance(donor, Donor) else find_or_create_donor(donor)
+        donation = Donation(
+            reference=next_reference(received),
+            donor=donor_row,
+            received_on=received,
+            received_by=actor,
+            notes=notes.strip(),
+            created_at=at or utcnow(),
+        )
+        db.session.add(donation)
+        db.session.flush()
+        registration.intake(donation, specs, actor, at=at)
     return donation
 
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import fields as dataclass_fields
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Response, jsonify, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from reuse_tracker.api import parsing
+from reuse_tracker.api import openapi, parsing
+from reuse_tracker.api.schemas import ref
 from reuse_tracker.api.views import bp
 from reuse_tracker.auth.access import READ, current_actor, roles_required
 from reuse_tracker.auth.models import Role
+from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import NotFoundError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import families, programme, queries
-from reuse_tracker.loans.models import Wave
+from reuse_tracker.loans.models import CLASSES, NEEDS, REFERRAL_SOURCES, Wave
+from reuse_tracker.loans.readiness import GO, LIKELY, SHORT, TypeReadiness
 
 #: Fields of a family that never go through the API: they are entered on the family's page.
 PERSONAL_FIELDS = (*families.CONTACT_FIELDS, "consent")
@@ -95,3 +101,197 @@ def create_family() -> tuple[Response, int]:
             "needs": family.needs,
         }
     ), 201
+
+
+# --- The OpenAPI description of these routes ----------------------------------------------
+
+DATE = {"type": "string", "format": "date"}
+INTEGER = {"type": "integer"}
+RECORD_ID = {"type": "integer", "minimum": 1, "maximum": programme.MAX_ID}
+VERDICT = {"type": "string", "enum": [GO, LIKELY, SHORT]}
+#: The figures of one device type in a wave's readiness (``queries.readiness_answer``).
+TYPE_FIGURES = [item.name for item in dataclass_fields(TypeReadiness) if item.name != "device_type"]
+
+
+def _object(properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": "object", "required": list(properties), "properties": properties, **extra}
+
+
+def _wave_input_schema() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["name", "starts_on", "targets"],
+        "properties": {
+            "name": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": Wave.__table__.c.name.type.length,
+            },
+            "starts_on": DATE,
+            "ends_on": {**DATE, "type": ["string", "null"], "description": "Not before starts_on."},
+            "targets": {
+                "type": "object",
+                "description": "The devices planned per device type; at least one above 0.",
+                "propertyNames": {"enum": list(DEVICE_TYPES)},
+                "additionalProperties": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "maximum": programme.MAX_TARGET,
+                },
+                "minProperties": 1,
+            },
+            "schools": {
+                "type": ["array", "null"],
+                "description": "The schools covered: their UAI codes (0441234A) or numbers.",
+                "items": {"type": ["string", "integer"]},
+            },
+        },
+    }
+
+
+def _wave_schema() -> dict[str, Any]:
+    return _object(
+        {
+            "id": INTEGER,
+            "name": {"type": "string"},
+            "starts_on": DATE,
+            "ends_on": {**DATE, "type": ["string", "null"]},
+            "is_open": {"type": "boolean"},
+            "targets": {
+                "type": "object",
+                "propertyNames": {"enum": list(DEVICE_TYPES)},
+                "additionalProperties": INTEGER,
+            },
+            "schools": {
+                "type": "array",
+                "description": "The UAI codes of the schools covered.",
+                "items": {"type": "string"},
+            },
+        }
+    )
+
+
+def _readiness_schema() -> dict[str, Any]:
+    figures = {name: {"type": "integer", "minimum": 0} for name in TYPE_FIGURES}
+    return _object(
+        {
+            "wave": _object(
+                {
+                    "id": INTEGER,
+                    "name": {"type": "string"},
+                    "starts_on": DATE,
+                    "is_open": {"type": "boolean"},
+                }
+            ),
+            "days_until_start": {"type": "integer", "minimum": 0},
+            "window_days": INTEGER,
+            "go": {"type": "boolean", "description": "Every device type is ready now."},
+            "verdict": VERDICT,
+            "types": {
+                "type": "object",
+                "description": "The figures of each device type the wave targets.",
+                "propertyNames": {"enum": list(DEVICE_TYPES)},
+                "additionalProperties": _object({**figures, "verdict": VERDICT}),
+            },
+        }
+    )
+
+
+def _family_input_schema() -> dict[str, Any]:
+    def choice(values: tuple[str, ...], default: str | None = None) -> dict[str, Any]:
+        schema: dict[str, Any] = {"enum": [*values, None]}
+        return {**schema, "default": default} if default else schema
+
+    return {
+        "type": "object",
+        "description": "Personal details (" + ", ".join(PERSONAL_FIELDS) + ") are refused "
+        "here: they are entered on the family's page. Any other field is refused too.",
+        "additionalProperties": False,
+        "properties": {
+            "reference": {
+                "type": ["string", "null"],
+                "description": "3 to 20 letters, digits or dashes (upper-cased); "
+                "by default FAM-<year>-<number>. 409 if another family has it.",
+            },
+            "school": {
+                "type": ["string", "integer", "null"],
+                "description": "The child's school: its UAI code or its number.",
+            },
+            "wave": {**RECORD_ID, "type": ["integer", "null"], "description": "An open wave."},
+            "needs": {
+                "type": ["array", "null"],
+                "items": {"enum": list(NEEDS)},
+                "default": ["computer"],
+            },
+            "device_type": choice(DEVICE_TYPES, "laptop"),
+            "referral_source": choice(REFERRAL_SOURCES, "school"),
+            "referred_on": {
+                **DATE,
+                "type": ["string", "null"],
+                "description": "Not in the future; by default today.",
+            },
+            "child_class": choice(CLASSES),
+            "neighbourhood": {"type": ["string", "null"], "maxLength": 120},
+            "association": {**RECORD_ID, "type": ["integer", "null"]},
+        },
+    }
+
+
+def _family_schema() -> dict[str, Any]:
+    return _object(
+        {
+            "id": INTEGER,
+            "reference": {"type": "string"},
+            "wave": {"type": ["integer", "null"]},
+            "needs": {"type": "array", "items": {"enum": list(NEEDS)}},
+        }
+    )
+
+
+def _schemas() -> dict[str, dict[str, Any]]:
+    return {
+        "WaveInput": _wave_input_schema(),
+        "Wave": _wave_schema(),
+        "WaveList": _object({"waves": {"type": "array", "items": ref("Wave")}}),
+        "Readiness": _readiness_schema(),
+        "FamilyInput": _family_input_schema(),
+        "Family": _family_schema(),
+    }
+
+
+def _json_body(schema: str) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": ref(schema)}}}
+
+
+def _operations() -> dict[str, dict[str, Any]]:
+    """Return the bodies and answers of the routes above, by endpoint."""
+    location = {"description": "The wave's readiness in this API.", "schema": {"type": "string"}}
+    answer = openapi.json_response
+    return {
+        "api.create_wave": {
+            "requestBody": _json_body("WaveInput"),
+            "responses": {
+                "201": answer("The wave.", ref("Wave"), headers={"Location": location}),
+                **openapi.error_responses(400, 413, 415, 422),
+            },
+        },
+        "api.list_waves": {"responses": {"200": answer("The waves.", ref("WaveList"))}},
+        "api.wave_readiness": {
+            "responses": {
+                "200": answer("The wave's readiness.", ref("Readiness")),
+                **openapi.error_responses(404),
+            }
+        },
+        "api.create_family": {
+            "requestBody": _json_body("FamilyInput"),
+            "responses": {
+                "201": answer("The family's reference.", ref("Family")),
+                **openapi.error_responses(400, 409, 413, 415, 422),
+            },
+        },
+    }
+
+
+openapi.describe_schemas("loans", _schemas)
+for _endpoint in ("api.create_wave", "api.list_waves", "api.wave_readiness", "api.create_family"):
+    openapi.describe_operation(_endpoint, lambda endpoint=_endpoint: _operations()[endpoint])

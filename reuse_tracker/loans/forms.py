@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -25,6 +26,7 @@ except ImportError:  # WTForms < 3.3 takes (value, label) pairs
 
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.devices.registration import TYPE_TITLES
+from reuse_tracker.errors import labelled
 from reuse_tracker.loans.models import CLASSES
 
 NETWORK_TITLES = {"REP+": _l("REP+"), "REP": _l("REP"), "none": _l("none")}
@@ -38,6 +40,8 @@ NEED_TITLES = {
     "connection": _l("an internet connection"),
     "support": _l("support with digital tools"),
 }
+#: The legend of a wave's targets, the ``target_<type>`` inputs.
+TARGETS_LABEL = _l("Target number of devices per type")
 #: Device types a family may need (monitors come with a desktop).
 FAMILY_DEVICE_TYPES = tuple(kind for kind in DEVICE_TYPES if kind != "monitor")
 
@@ -80,6 +84,33 @@ class WaveForm(FlaskForm):
     schools = SelectMultipleField(
         _l("Schools covered"), coerce=str, validate_choice=False, render_kw={"size": 8}
     )
+
+
+class WaveEditForm(WaveForm):
+    """An existing wave, with the version of it the form was filled from."""
+
+    version = HiddenField()
+
+
+def wave_data(form: WaveForm, formdata: Mapping[str, str]) -> dict[str, Any]:
+    """Return the wave's fields as the services take them; targets from ``target_<type>``."""
+    targets = {
+        kind: formdata.get(f"target_{kind}", "").strip() or "0"
+        for kind in DEVICE_TYPES
+        if f"target_{kind}" in formdata
+    }
+    return {
+        "name": form.name.data,
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
+        "targets": targets,
+        "schools": form.schools.data,
+    }
+
+
+def target_values(targets: Mapping[str, int]) -> dict[str, str]:
+    """Return a wave's targets as the ``target_<type>`` inputs show them."""
+    return {f"target_{kind}": str(count) for kind, count in targets.items()}
 
 
 class FamilyForm(FlaskForm):
@@ -129,14 +160,18 @@ def show_errors(form: FlaskForm, errors: dict[str, str]) -> list[tuple[str, str]
     """Attach each error to its field; return (field id, message) pairs for the summary."""
     summary = []
     for key, message in errors.items():
+        if key == "targets":
+            summary.append(("targets", labelled(str(TARGETS_LABEL), message)))
+            continue
         if key.startswith("targets."):
             kind = key.partition(".")[2]
-            summary.append((f"target_{kind}", f"{TYPE_TITLES.get(kind, kind)}: {message}"))
+            title = str(TYPE_TITLES.get(kind, kind)).capitalize()
+            summary.append((f"target_{kind}", labelled(title, message)))
             continue
         field = form._fields.get(key)
         if field is not None:
             field.errors = [*field.errors, message]
-            summary.append((field.id, f"{field.label.text}: {message}"))
+            summary.append((field.id, labelled(field.label.text, message)))
         else:
-            summary.append(("", f"{key}: {message}"))
+            summary.append(("", labelled(key, message)))
     return summary

@@ -79,8 +79,12 @@ class Wave(db.Model):
     #: {device type: number of devices planned}.
     targets: Mapped[dict] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Bumped by every change of the wave; an edit made on an older version is refused.
+    version: Mapped[int] = mapped_column(default=1)
 
     schools: Mapped[list[School]] = relationship(secondary=wave_schools, order_by=School.name)
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Wave {self.name}>"

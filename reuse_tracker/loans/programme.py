@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
 
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import ConflictError, ValidationError
@@ -173,9 +174,10 @@ def find_schools(keys: Iterable[Any], errors: dict[str, str]) -> list[School]:
     return list({school.id: school for school in found}.values())
 
 
-def create_wave(data: Mapping[str, Any]) -> Wave:
-    """Record a distribution wave with its targets and schools; flush."""
-    errors: dict[str, str] = {}
+def check_wave(
+    data: Mapping[str, Any], errors: dict[str, str], wave: Wave | None = None
+) -> dict[str, Any]:
+    """Return a wave's fields checked (``wave``: the one being edited); note each problem."""
     name = text(data.get("name"), 120, errors, "name", required=True)
     starts_on = parse_date(data.get("starts_on"), errors, "starts_on", required=True)
     ends_on = parse_date(data.get("ends_on"), errors, "ends_on")
@@ -187,21 +189,53 @@ def create_wave(data: Mapping[str, Any]) -> Wave:
         errors["schools"] = str(_l("must be a list of UAI codes"))
         keys = []
     schools = find_schools(keys, errors)
-    if name and db.session.scalar(sa.select(Wave.id).where(Wave.name == name)):
+    namesake = sa.select(Wave.id).where(Wave.name == name)
+    if wave is not None:
+        namesake = namesake.where(Wave.id != wave.id)
+    if name and db.session.scalar(namesake):
         errors["name"] = str(_l("another wave has this name"))
+    return {
+        "name": name,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "targets": targets,
+        "schools": schools,
+    }
+
+
+def create_wave(data: Mapping[str, Any]) -> Wave:
+    """Record a distribution wave with its targets and schools; flush."""
+    errors: dict[str, str] = {}
+    values = check_wave(data, errors)
     if errors:
         raise ValidationError(INVALID, errors)
-    wave = Wave(
-        name=name,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        targets=targets,
-        schools=schools,
-        is_open=True,
-    )
+    wave = Wave(**values, is_open=True)
     db.session.add(wave)
     db.session.flush()
     return wave
+
+
+def stale_wave(wave: Wave) -> ConflictError:
+    """Return the refusal of a change made on an older version of ``wave``."""
+    return ConflictError(
+        _l(
+            "The wave “%(name)s” was changed by someone else meanwhile: nothing was saved. "
+            "Here is its current version.",
+            name=wave.name,
+        )
+    )
+
+
+def flush_wave(conflict: ConflictError) -> None:
+    """Write a wave's changes; raise ``conflict`` if someone changed the wave meanwhile.
+
+    The caller builds ``conflict`` before changing the wave: a failed flush leaves it unreadable.
+    """
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        # The caller (or the error handler) rolls the session back.
+        raise conflict from error
 
 
 def set_wave_open(wave: Wave, is_open: bool) -> None:
@@ -210,8 +244,9 @@ def set_wave_open(wave: Wave, is_open: bool) -> None:
         raise ConflictError(
             _l("The wave is already open.") if is_open else _l("The wave is already closed.")
         )
+    conflict = stale_wave(wave)
     wave.is_open = is_open
-    db.session.flush()
+    flush_wave(conflict)
 
 
 def wave_answer(wave: Wave) -> dict[str, Any]:

@@ -40,12 +40,7 @@ def readiness_for(wave: Wave, today: date | None = None) -> Readiness:
         .where(Device.status.in_(WORKSHOP_STATES))
         .group_by(Device.type)
     )
-    reserved = _by_type(
-        sa.select(Device.type, count)
-        .join(Loan, Loan.device_id == Device.id)
-        .where(Loan.wave_id == wave.id, Loan.status != "cancelled")
-        .group_by(Device.type)
-    )
+    reserved = allocated_by_type(wave.id)
     made_ready = _by_type(
         sa.select(Device.type, count)
         .select_from(DeviceEvent)
@@ -64,6 +59,33 @@ def readiness_for(wave: Wave, today: date | None = None) -> Readiness:
         made_ready=made_ready,
         days_until_start=(wave.starts_on - today).days,
         window_days=window,
+    )
+
+
+def allocated_by_type(wave_id: int) -> dict[str, int]:
+    """Count the devices reserved or handed over for a wave (its loans not cancelled), by type."""
+    return _by_type(
+        sa.select(Device.type, sa.func.count())
+        .join(Loan, Loan.device_id == Device.id)
+        .where(Loan.wave_id == wave_id, Loan.status != "cancelled")
+        .group_by(Device.type)
+    )
+
+
+def schools_in_use(wave_id: int) -> list[School]:
+    """Return the schools whose families had devices reserved or lent in a wave, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(School)
+            .where(
+                School.id.in_(
+                    sa.select(Family.school_id)
+                    .join(Loan, Loan.family_id == Family.id)
+                    .where(Loan.wave_id == wave_id, Loan.status != "cancelled")
+                )
+            )
+            .order_by(School.name)
+        )
     )
 
 

@@ -10,7 +10,6 @@ from flask_babel import ngettext
 from reuse_tracker.auth.access import READ, current_actor, roles_required
 from reuse_tracker.auth.models import Role
 from reuse_tracker.devices import services as device_services
-from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.devices.scanning import read_scan
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
@@ -26,6 +25,7 @@ from reuse_tracker.loans.forms import (
     WaveForm,
     choices,
     show_errors,
+    wave_data,
 )
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
 
@@ -107,20 +107,8 @@ def _school_choices() -> list:
 @roles_required(*COORDINATION)
 def create_wave():
     form = WaveForm()
-    targets = {
-        kind: request.form.get(f"target_{kind}", "").strip() or "0"
-        for kind in DEVICE_TYPES
-        if f"target_{kind}" in request.form
-    }
-    data = {
-        "name": form.name.data,
-        "starts_on": form.starts_on.data,
-        "ends_on": form.ends_on.data,
-        "targets": targets,
-        "schools": form.schools.data,
-    }
     try:
-        wave = programme.create_wave(data)
+        wave = programme.create_wave(wave_data(form, request.form))
     except ValidationError as error:
         db.session.rollback()
         return waves(form, error.fields, 422)
@@ -267,4 +255,4 @@ def create_association():
 
 
 # The other pages of the feature attach their routes to ``bp``.
-from reuse_tracker.loans import family_views, handover_views  # noqa: E402, F401
+from reuse_tracker.loans import family_views, handover_views, wave_edit_views  # noqa: E402, F401

@@ -86,9 +86,3 @@ def reset_checklist(device_type: str) -> None:
     if row is not None:
         db.session.delete(row)
         db.session.flush()
-
-
-def check_title(name: str) -> str:
-    """Return the title of a check: translated if built in, else the name made readable."""
-    title = CHECK_TITLES.get(name)
-    return str(title) if title else name.replace("_", " ").capitalize()

@@ -1,4 +1,8 @@
-"""Record every disk of an nwipe log on a device: one ``record_erasure`` per disk, all or none."""
+"""Record every disk of an nwipe log on a device: one ``record_erasure`` per disk, all or none.
+
+Both ways in use ``import_log``: the upload on the device page and the API's
+``POST /api/v1/devices/<asset_tag>/erasure-log``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from flask_babel import lazy_ngettext
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices import services
 from reuse_tracker.devices.models import Device, DeviceEvent
-from reuse_tracker.errors import ValidationError
+from reuse_tracker.errors import PermissionDenied, ValidationError
 from reuse_tracker.workshop import nwipe
 
 #: Why a file is refused, for the technician who uploaded it.
@@ -34,6 +38,8 @@ REFUSALS = {
         "the log does not say whether the erasure was verified (no “verify = …” line)"
     ),
 }
+#: The most characters of the file's name kept in each record's notes.
+MAX_FILENAME = 80
 VERIFICATION = {"last": "full", "all": "full", "off": "none"}
 STATUS_NOTES = {
     "erased": _l("erased"),
@@ -104,18 +110,30 @@ def import_log(
     filename: str = "",
     expected_version: int | None = None,
 ) -> list[DeviceEvent]:
-    """Record each disk of the log on ``device``, in one transaction; flush (caller commits)."""
+    """Record each disk of the log on ``device``, in one transaction; flush (caller commits).
+
+    Refuses a caller who may not record erasures before reading the log, so that
+    the answer never depends on the file for them; the caller rolls back on error.
+    """
+    if actor is not None and not services.may_perform(actor, "record_erasure"):
+        raise PermissionDenied(_l("Your role does not allow this action."))
     report = read_log(data)
+    filename = log_name(filename)
     events = []
     for disk in report.disks:
         events.append(
             services.perform(
                 device,
                 "record_erasure",
-                erasure_data(disk, report.version, filename[:80]),
+                erasure_data(disk, report.version, filename),
                 actor=actor,
                 expected_version=expected_version,
             )
         )
         expected_version = None
     return events
+
+
+def log_name(filename: str | None) -> str:
+    """Return the uploaded file's name as the notes may quote it: printable and short."""
+    return "".join(char for char in filename or "" if char.isprintable())[:MAX_FILENAME]

@@ -134,7 +134,6 @@ def checklists_page():
         "workshop/checklists.html",
         checklists=checklists.all_checklists(),
         known=checklists.known_checks(),
-        check_title=checklists.check_title,
         device_types=DEVICE_TYPES,
         errors=errors,
         failed=failed,

@@ -85,7 +85,7 @@ def check_diagnostics(device: Device, payload: dict[str, Any], actor: User | Non
     """Refuse diagnostics marked passed while a check failed."""
     failed = [name for name, result in (payload.get("checks") or {}).items() if result == "failed"]
     if payload["result"] == "passed" and failed:
-        titles = ", ".join(checklists.check_title(name) for name in failed)
+        titles = ", ".join(action_fields.check_title(name) for name in failed)
         raise _refuse(
             "record_diagnostics",
             {"result": _l("cannot be “passed” when a check failed (%(checks)s)", checks=titles)},

@@ -35,7 +35,6 @@ def scan():
         actions=batch_actions(),
         fields=action_fields.fields_for(action) if action else (),
         checklist=action_fields.checklist_for(request.args.get("type", "laptop")),
-        check_titles=action_fields.CHECK_TITLES,
     )
 
 

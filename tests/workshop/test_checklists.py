@@ -30,6 +30,22 @@ def test_a_coordinator_configures_a_type_and_the_forms_follow(client, login):
     assert "Lecteur d empreintes" in page and "configured" in page
     scan = client.get("/scan?action=record_diagnostics&type=laptop").text
     assert 'name="checks.bios_password"' in scan and 'name="checks.touchpad"' not in scan
+    assert "Bios password" in scan and "bios_password<" not in scan
+
+
+def test_a_custom_check_reads_well_on_the_device_page(client, login, make_device):
+    login("coordinator")
+    client.post("/workshop/checklists", data={"device_type": "laptop", "extra": "bios password"})
+    device = make_device("in_workshop", type="laptop")
+    login("workshop")
+    response = client.post(
+        f"/devices/{device.asset_tag}/actions/record_diagnostics",
+        data={"checks.bios_password": "passed", "result": "passed"},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/devices/{device.asset_tag}").text
+    assert 'me-1">Bios password</span>' in page  # the recorded check, in the history
+    assert ">bios_password<" not in page
 
 
 def test_going_back_to_the_built_in_list(client, login):
@@ -69,4 +85,4 @@ def test_only_coordinators_edit_the_checklists(client, login, role):
 
 def test_check_titles_are_translated_or_made_readable():
     assert checklists.check_name(" Lecteur d'empreintes ") == "lecteur_d_empreintes"
-    assert checklists.check_title("lecteur_d_empreintes") == "Lecteur d empreintes"
+    assert fields.check_title("lecteur_d_empreintes") == "Lecteur d empreintes"

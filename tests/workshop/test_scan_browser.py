@@ -7,7 +7,7 @@ pytestmark = pytest.mark.browser
 
 
 def _scan(page, code: str, expected_rows: int) -> None:
-    # A scanner types into whatever has the focus: wait for the field to hold it, as a technician would.
+    # A scanner types into whatever has the focus: wait for the field to hold it.
     expect(page.locator("#scan-input")).to_be_focused()
     page.keyboard.type(code)
     page.keyboard.press("Enter")
