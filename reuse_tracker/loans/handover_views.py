@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import sqlalchemy as sa
@@ -15,9 +16,10 @@ from reuse_tracker.devices.models import Device
 from reuse_tracker.devices.scanning import read_scan
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.loans import charter, charter_text, signature
+from reuse_tracker.loans import charter, charter_text, queries, signature
 from reuse_tracker.loans.families import waiting_statement
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
+from reuse_tracker.loans.programme import record_id
 from reuse_tracker.loans.services import active_loan, default_due_on
 from reuse_tracker.loans.views import COORDINATION, FAMILY_ROLES, ID, _actor, bp
 
@@ -27,6 +29,10 @@ def _get(model: type, key: int):
     if found is None:
         abort(404)
     return found
+
+
+#: Overdue loans per page: a mediator's calls for a morning.
+OVERDUE_PER_PAGE = 50
 
 
 @bp.route(f"/handover/<{ID}:wave_id>/<{ID}:school_id>")
@@ -95,16 +101,28 @@ def hand_over(wave_id: int, school_id: int):
 @roles_required(*FAMILY_ROLES)
 def overdue():
     today = date.today()
+    filters = {
+        "association": record_id(request.args.get("association", "")),
+        "school": record_id(request.args.get("school", "")),
+    }
+    late = queries.overdue_statement(today, **filters)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(late.subquery()))
+    pages = max(1, math.ceil(total / OVERDUE_PER_PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
     rows = db.session.execute(
-        sa.select(Loan, Family, Device, School, Association)
-        .join(Family, Family.id == Loan.family_id)
-        .join(Device, Device.id == Loan.device_id)
-        .outerjoin(School, School.id == Family.school_id)
-        .outerjoin(Association, Association.id == Family.association_id)
-        .where(Loan.status == "on_loan", Loan.due_on < today)
-        .order_by(Loan.due_on, Loan.id)
+        late.limit(OVERDUE_PER_PAGE).offset((page - 1) * OVERDUE_PER_PAGE)
     ).all()
-    return render_template("loans/overdue.html", rows=rows, today=today)
+    return render_template(
+        "loans/overdue.html",
+        rows=rows,
+        today=today,
+        total=total,
+        page=page,
+        pages=pages,
+        filters=filters,
+        by_association=queries.overdue_by_association(today),
+        schools=db.session.execute(sa.select(School.id, School.name).order_by(School.name)).all(),
+    )
 
 
 @bp.route(f"/loans/<{ID}:loan_id>/charter.pdf")

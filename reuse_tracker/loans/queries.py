@@ -14,7 +14,7 @@ from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import allocation
 from reuse_tracker.loans.families import waiting_statement
-from reuse_tracker.loans.models import Family, Loan, School, Wave
+from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
 from reuse_tracker.loans.readiness import Readiness, readiness
 
 #: Device states that count as "in the workshop's hands" for a wave's readiness.
@@ -205,3 +205,37 @@ def families_count(filters: dict[str, Any]) -> int:
     """Count the families the list shows with ``filters``."""
     statement = _filtered(sa.select(sa.func.count(Family.id)), family_status_column(), filters)
     return db.session.scalar(statement) or 0
+
+
+def overdue_statement(
+    today: date, *, association: int | None = None, school: int | None = None
+) -> sa.Select:
+    """Loans past their due date, the oldest first, with family, device, school, association."""
+    statement = (
+        sa.select(Loan, Family, Device, School, Association)
+        .join(Family, Family.id == Loan.family_id)
+        .join(Device, Device.id == Loan.device_id)
+        .outerjoin(School, School.id == Family.school_id)
+        .outerjoin(Association, Association.id == Family.association_id)
+        .where(Loan.status == "on_loan", Loan.due_on < today)
+        .order_by(Loan.due_on, Loan.id)
+    )
+    if association is not None:
+        statement = statement.where(Family.association_id == association)
+    if school is not None:
+        statement = statement.where(Family.school_id == school)
+    return statement
+
+
+def overdue_by_association(today: date) -> list[tuple[int | None, str | None, int]]:
+    """Return (association id, name, overdue loans) for each association, the most first."""
+    count = sa.func.count(Loan.id)
+    return db.session.execute(
+        sa.select(Association.id, Association.name, count)
+        .select_from(Loan)
+        .join(Family, Family.id == Loan.family_id)
+        .outerjoin(Association, Association.id == Family.association_id)
+        .where(Loan.status == "on_loan", Loan.due_on < today)
+        .group_by(Association.id, Association.name)
+        .order_by(count.desc(), Association.name)
+    ).all()

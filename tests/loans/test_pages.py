@@ -270,6 +270,50 @@ def test_overdue_loans_are_listed_with_the_contact(client, login, device_in):
     assert family.reference not in client.get("/loans/overdue").text
 
 
+def _overdue_loan(device_in, association=None, school=None, days=3):
+    device, family, _ = device_in("on_loan")
+    loan = db.session.scalar(sa.select(Loan).where(Loan.device_id == device.id))
+    loan.due_on = date.today() - timedelta(days=days)
+    family.association_id = association.id if association else None
+    family.school_id = school.id if school else None
+    db.session.commit()
+    return family
+
+
+def test_overdue_loans_by_association_and_school_page_by_page(
+    client, login, count_queries, device_in, make_association, make_school, monkeypatch
+):
+    from reuse_tracker.loans import handover_views
+
+    monkeypatch.setattr(handover_views, "OVERDUE_PER_PAGE", 2)
+    accord, relais = make_association("Accord"), make_association("Relais")
+    school = make_school()
+    ours = [_overdue_loan(device_in, accord, days=days) for days in (30, 20, 10)]
+    theirs = _overdue_loan(device_in, relais, school)
+    alone = _overdue_loan(device_in)
+    login("mediator")
+    page = client.get("/loans/overdue").text
+    assert "5 loans past their due date" in page
+    assert "Accord" in page and "No association" in page
+    first = client.get(f"/loans/overdue?association={accord.id}").text
+    assert "3 loans past their due date" in first
+    assert [f.reference in first for f in ours] == [True, True, False]  # the oldest first
+    assert theirs.reference not in first and alone.reference not in first
+    second = client.get(f"/loans/overdue?association={accord.id}&page=2").text
+    assert ours[2].reference in second and ours[0].reference not in second
+    by_school = client.get(f"/loans/overdue?school={school.id}").text
+    assert theirs.reference in by_school and "1 loan past its due date" in by_school
+    empty = client.get(f"/loans/overdue?school={school.id}&association={accord.id}").text
+    assert "No overdue loan matches." in empty
+    with count_queries() as few:
+        client.get("/loans/overdue")
+    for _ in range(3):
+        _overdue_loan(device_in, relais)
+    with count_queries() as more:
+        client.get("/loans/overdue")
+    assert len(few) == len(more)
+
+
 def test_referring_and_editing_a_family(client, login, make_school, make_wave):
     user = login("mediator")
     school, wave = make_school(), make_wave()
