@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from reuse_tracker.auth.models import Role
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import Device, DeviceEvent
@@ -239,3 +240,21 @@ def overdue_by_association(today: date) -> list[tuple[int | None, str | None, in
         .group_by(Association.id, Association.name)
         .order_by(count.desc(), Association.name)
     ).all()
+
+
+def next_wave_panel(user) -> dict[str, Any]:
+    """The dashboard's wave card: the next open wave not yet over, and its readiness."""
+    today = date.today()
+    wave = db.session.scalar(
+        sa.select(Wave)
+        .where(Wave.is_open, sa.or_(Wave.ends_on.is_(None), Wave.ends_on >= today))
+        .order_by(Wave.starts_on, Wave.id)
+        .limit(1)
+    )
+    over = db.session.scalar(sa.select(sa.func.count()).where(Wave.is_open, Wave.ends_on < today))
+    return {
+        "wave": wave,
+        "figures": readiness_for(wave, today) if wave else None,
+        "open_but_over": over,
+        "may_plan": user.has_role(Role.COORDINATOR),
+    }

@@ -30,6 +30,8 @@ from reuse_tracker.loans.programme import record_id
 def register_loan_actions() -> None:
     """Join the action service with the loan actions, and the device answer with its loan."""
     from reuse_tracker.api.serializers import register_device_section
+    from reuse_tracker.loans import queries
+    from reuse_tracker.main.views import register_dashboard_panel
 
     handlers = {
         "reserve": _on_reserve,
@@ -42,6 +44,7 @@ def register_loan_actions() -> None:
     for action, handler in handlers.items():
         device_services.register_action(action, LOAN_FIELDS[action], handler, LOAN_ROLES[action])
     register_device_section("current_loan", current_loan_answer)
+    register_dashboard_panel("loans/_next_wave.html", queries.next_wave_panel)
 
 
 def active_loan(device_id: int) -> Loan | None:

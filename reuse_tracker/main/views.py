@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
@@ -25,10 +28,25 @@ def healthz():
     return jsonify(status="ok")
 
 
+#: What features add to the dashboard: template → function giving its context, or None to
+#: leave it out (for this user, or for lack of data). A few queries each, whatever the data.
+DASHBOARD_PANELS: dict[str, Callable[[Any], dict[str, Any] | None]] = {}
+
+
+def register_dashboard_panel(template: str, context: Callable[[Any], dict[str, Any] | None]):
+    """Show ``template`` on the dashboard, rendered with ``context(current_user)``."""
+    DASHBOARD_PANELS[template] = context
+
+
 @bp.route("/")
 @roles_required(*READ)
 def dashboard():
-    return render_template("main/dashboard.html", **stock.dashboard_figures())
+    panels = [
+        (template, panel)
+        for template, context in DASHBOARD_PANELS.items()
+        if (panel := context(current_user)) is not None
+    ]
+    return render_template("main/dashboard.html", panels=panels, **stock.dashboard_figures())
 
 
 @bp.route("/lang/<code>", methods=["POST"])
