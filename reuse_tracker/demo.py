@@ -1,10 +1,12 @@
-"""``flask demo``: the Nantes 2021 demo programme, loaded into an empty database.
+"""``flask demo``: a demo programme modelled on Nantes' 2021 plan, loaded into an empty database.
 
 Modelled on Nantes' 2021 plan against the digital divide: computers given by companies and
 institutions (all fictional here) from November 2020 to May 2021, then reconditioned in the
-workshop. Everything goes through the real services (intake, then the action service), dated
-as it would have happened and played in time order, with a fixed random seed: the same demo
-every time, all of it or nothing.
+workshop. The code keeps the 2021 dates as the plan's reference calendar; a ``PlanCalendar``
+moves them, in whole weeks, to the latest school year already played (see ``plan_year``), so
+the demo looks current. Everything goes through the real services (intake, then the action
+service), dated as it would have happened and played in time order, with a fixed random seed:
+the same demo for a given day, all of it or nothing.
 
 Each part is one function: ``create_users``, ``plan_donations``, ``plan_workshop``, then
 ``play`` runs the timeline. Later parts (schools, waves, families, loans) plan their own
@@ -65,16 +67,81 @@ def _paris(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone(timedelta(hours=2 if summer else 1)))
 
 
-#: The demo stops here: nothing happens after this moment.
-AS_OF = _paris(datetime(2021, 6, 11, 17, 30))
-HOLIDAYS = {
-    date(2020, 11, 11),
-    date(2020, 12, 25),
-    date(2021, 1, 1),
-    date(2021, 4, 5),
-    date(2021, 5, 13),
-    date(2021, 5, 24),
-}
+# --- The calendar: the 2021 plan moved to the latest school year ------------------
+
+#: The plan's last moment in its reference calendar (a Friday): nothing happens after it.
+REFERENCE_AS_OF = datetime(2021, 6, 11, 17, 30)
+
+
+def easter(year: int) -> date:
+    """Return Easter Sunday of ``year`` (Gregorian calendar: the Meeus/Jones/Butcher algorithm)."""
+    a, (b, c) = year % 19, divmod(year, 100)
+    d, e = divmod(b, 4)
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    month, day = divmod(h + weekday - 7 * ((a + 11 * h + 22 * weekday) // 451) + 114, 31)
+    return date(year, month, day + 1)
+
+
+def french_holidays(year: int) -> set[date]:
+    """Return the eleven public holidays of metropolitan France in ``year``."""
+    fixed = ((1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25))
+    sunday = easter(year)
+    movable = (sunday + timedelta(days=n) for n in (1, 39, 50))  # Easter Monday, Ascension, Whit
+    return {date(year, month, day) for month, day in fixed} | set(movable)
+
+
+def week_shift(year: int) -> timedelta:
+    """Return the whole weeks that take the reference plan nearest to the same days of ``year``."""
+    days = (REFERENCE_AS_OF.date().replace(year=year) - REFERENCE_AS_OF.date()).days
+    return timedelta(weeks=round(days / 7))
+
+
+def plan_year(today: date) -> int:
+    """Return the year of the latest plan whose last day (about 11 June) is not after ``today``."""
+    if (REFERENCE_AS_OF + week_shift(today.year)).date() <= today:
+        return today.year
+    return today.year - 1
+
+
+@dataclass(frozen=True)
+class PlanCalendar:
+    """The reference plan's dates moved by whole weeks, so every date keeps its weekday."""
+
+    year: int
+    shift: timedelta
+    #: The demo stops here: nothing happens after this moment.
+    as_of: datetime
+    #: Days nobody works: the public holidays of the plan's two calendar years.
+    holidays: frozenset[date]
+
+    @classmethod
+    def for_today(cls, today: date) -> PlanCalendar:
+        """Return the calendar of the latest plan already played on ``today``."""
+        year = plan_year(today)
+        shift = week_shift(year)
+        holidays = frozenset(french_holidays(year - 1) | french_holidays(year))
+        return cls(year, shift, _paris(REFERENCE_AS_OF + shift), holidays)
+
+    def on(self, day: date) -> date:
+        """Return the plan's day for a day of the reference calendar."""
+        return day + self.shift
+
+    def at(self, moment: datetime) -> datetime:
+        """Return the plan's moment, in Paris time, for a moment of the reference calendar."""
+        return _paris(moment + self.shift)
+
+    def years(self, text: str) -> str:
+        """Replace the reference years (2020, 2021) in ``text`` by the plan's."""
+        return re.sub(
+            r"\b202[01]\b", lambda m: str(int(m[0]) + self.year - REFERENCE_AS_OF.year), text
+        )
+
+    def first_day(self) -> date:
+        """Return the day the plan starts: its first donation."""
+        return min(self.on(received_on) for _, received_on, _, _ in DONATIONS)
 
 
 # --- The catalogue ----------------------------------------------------------
@@ -172,7 +239,7 @@ MODELS = {
                      "0.14", "F17{A9}", "flash", ("iOS 14",)),
 }
 
-#: (donor, received on, [(model, count)], notes): 700 devices in 12 donations.
+#: (donor, received on, [(model, count)], notes): 700 devices in 12 donations (reference dates).
 DONATIONS = (
     ("bao", date(2020, 11, 17), (("e7470", 60), ("5490", 40)),
      "Renouvellement du parc des agences ; disques laissés en place."),
@@ -192,11 +259,12 @@ DONATIONS = (
     ("ma", date(2021, 5, 25), (("prodesk", 7),), "Dernier lot du siège."),
 )
 
-#: WEEE pick-ups: (day, eco-organisation, pick-up reference).
+#: WEEE pick-ups: (reference day, eco-organisation, pick-up reference formatted with the day);
+#: in 2021: ESY-2021-0218-NTE, ECL-21-04-1187, ESY-2021-0603-NTE.
 PICKUPS = (
-    (date(2021, 2, 18), "ecosystem", "ESY-2021-0218-NTE"),
-    (date(2021, 4, 15), "Ecologic", "ECL-21-04-1187"),
-    (date(2021, 6, 3), "ecosystem", "ESY-2021-0603-NTE"),
+    (date(2021, 2, 18), "ecosystem", "ESY-{:%Y-%m%d}-NTE"),
+    (date(2021, 4, 15), "Ecologic", "ECL-{:%y-%m}-1187"),
+    (date(2021, 6, 3), "ecosystem", "ESY-{:%Y-%m%d}-NTE"),
 )
 
 #: How the workshop erases: nwipe for most disks, the NVMe sanitize command for some.
@@ -275,28 +343,33 @@ def fictional_siret(rng: random.Random) -> str:
     return "".join(map(str, body)) + str(-total % 10)
 
 
-def _working_time(rng: random.Random, day: date) -> datetime:
+def _working_time(rng: random.Random, calendar: PlanCalendar, day: date) -> datetime:
     """A moment during working hours, on ``day`` or the next working day."""
-    while day.weekday() >= 5 or day in HOLIDAYS:
+    while day.weekday() >= 5 or day in calendar.holidays:
         day += timedelta(days=1)
     minute = rng.randint(8 * 60 + 30, 17 * 60)
     return _paris(datetime.combine(day, time(minute // 60, minute % 60)))
 
 
-def _after(rng: random.Random, moment: datetime, min_days: int, max_days: int) -> datetime:
-    """A working moment some days after ``moment`` (later the same day for 0), never past AS_OF."""
-    later = _working_time(rng, moment.date() + timedelta(days=rng.randint(min_days, max_days)))
+def _after(
+    rng: random.Random, calendar: PlanCalendar, moment: datetime, min_days: int, max_days: int
+) -> datetime:
+    """A working moment some days after ``moment`` (later the same day for 0), never past as_of."""
+    later = _working_time(
+        rng, calendar, moment.date() + timedelta(days=rng.randint(min_days, max_days))
+    )
     if later <= moment:
         later = moment + timedelta(minutes=rng.randint(15, 120))
-    return max(moment, min(later, AS_OF))
+    return max(moment, min(later, calendar.as_of))
 
 
-def plan_donations(rng: random.Random) -> list[PlannedDonation]:
-    """Plan the twelve donations and each device's intake record."""
+def plan_donations(rng: random.Random, calendar: PlanCalendar) -> list[PlannedDonation]:
+    """Plan the twelve donations, on the plan's days, and each device's intake record."""
     serials: set[str] = set()
     numbers = {key: rng.randint(1000, 60000) for key in DONORS}
     donations = []
-    for donor, received_on, lots, notes in DONATIONS:
+    for donor, reference_day, lots, notes in DONATIONS:
+        received_on = calendar.on(reference_day)
         planned = []
         for key, count in lots:
             model = MODELS[key]
@@ -304,7 +377,7 @@ def plan_donations(rng: random.Random) -> list[PlannedDonation]:
                 numbers[donor] += rng.randint(1, 4)
                 asset_number = f"{DONORS[donor].asset_prefix}{numbers[donor]:06d}"
                 planned.append(_plan_device(rng, model, serials, asset_number))
-        intake_at = _working_time(rng, received_on)
+        intake_at = _working_time(rng, calendar, received_on)
         donations.append(PlannedDonation(donor, received_on, intake_at, notes, planned))
     return donations
 
@@ -327,15 +400,14 @@ def _plan_device(rng, model: Model, serials: set[str], asset_number: str) -> Pla
     return PlannedDevice(model, row, storage, rng.randrange(2))
 
 
-def plan_workshop(rng: random.Random, donations: Sequence[PlannedDonation]) -> None:
+def plan_workshop(
+    rng: random.Random, donations: Sequence[PlannedDonation], calendar: PlanCalendar
+) -> None:
     """Decide where each device ends, and plan the dated actions that take it there."""
     items = [(d, item) for d in donations for item in d.devices]
+    april = calendar.on(date(2021, 4, 1))
     old = sorted(
-        (
-            pair
-            for pair in items
-            if pair[0].received_on < date(2021, 4, 1) and pair[1].model.type != "monitor"
-        ),
+        (pair for pair in items if pair[0].received_on < april and pair[1].model.type != "monitor"),
         key=lambda pair: pair[1].model.year + rng.uniform(0, 1.5),
     )[:100]
     rng.shuffle(old)
@@ -364,7 +436,7 @@ def plan_workshop(rng: random.Random, donations: Sequence[PlannedDonation]) -> N
         elif n < TARGETS["received"] + TARGETS["in_workshop"]:
             item.fate = "in_workshop/" + steps[n - TARGETS["received"]]
     for donation, item in items:
-        item.steps = _schedule(rng, donation.at, item)
+        item.steps = _schedule(rng, calendar, donation.at, item)
 
 
 # --- What each fate does ------------------------------------------------------
@@ -487,24 +559,28 @@ def _recycling(rng, item: PlannedDevice, path: str) -> list[tuple[str, dict]]:
     return [*steps, ("recycle", {"weight_kg": weight, "channel": "", "reference": ""})]
 
 
-def _schedule(rng, intake_at: datetime, item: PlannedDevice) -> list[tuple[datetime, str, dict]]:
-    """Date each action: working hours, in order, none after AS_OF."""
+def _schedule(
+    rng, calendar: PlanCalendar, intake_at: datetime, item: PlannedDevice
+) -> list[tuple[datetime, str, dict]]:
+    """Date each action: working hours, in order, none after the plan's as_of."""
     planned = _actions_for(rng, item) if item.fate != "received" else []
+    after = partial(_after, rng, calendar)
     if item.fate.startswith("in_workshop"):
-        latest = (AS_OF.date() - intake_at.date()).days - 1
-        moment = _after(rng, intake_at, max(1, latest - 35), max(1, latest - 4))
+        latest = (calendar.as_of.date() - intake_at.date()).days - 1
+        moment = after(intake_at, max(1, latest - 35), max(1, latest - 4))
     else:
-        moment = _after(rng, intake_at, 2, 40)
+        moment = after(intake_at, 2, 40)
     dated = []
     for n, (action, data) in enumerate(planned):
         if n:
-            moment = _after(rng, moment, 0, 3 if action == "mark_ready" else 1)
+            moment = after(moment, 0, 3 if action == "mark_ready" else 1)
         if action == "recycle":
             day, channel, reference = next(
-                (p for p in PICKUPS if p[0] > moment.date()), PICKUPS[-1]
+                (p for p in PICKUPS if calendar.on(p[0]) > moment.date()), PICKUPS[-1]
             )
-            moment = max(moment, min(_paris(datetime.combine(day, time(10, 0))), AS_OF))
-            data.update(channel=channel, reference=reference)
+            pickup = calendar.at(datetime.combine(day, time(10, 0)))
+            moment = max(moment, min(pickup, calendar.as_of))
+            data.update(channel=channel, reference=reference.format(pickup))
         dated.append((moment, action, data))
     return dated
 
@@ -512,12 +588,12 @@ def _schedule(rng, intake_at: datetime, item: PlannedDevice) -> list[tuple[datet
 # --- Writing ------------------------------------------------------------------
 
 
-def create_users() -> list[User]:
+def create_users(calendar: PlanCalendar) -> list[User]:
     """Create one demo account per role (two for the workshop)."""
     users = []
     for login, role, name in USERS:
         user = accounts.create_user(f"{login}@{EMAIL_DOMAIN}", role, PASSWORD, name)
-        user.created_at = _paris(datetime(2020, 10, 1, 9, 0))
+        user.created_at = calendar.at(datetime(2020, 10, 1, 9, 0))
         users.append(user)
     return users
 
@@ -559,15 +635,20 @@ def _receive(planned: PlannedDonation, actor: User, siret: str) -> None:
         item.device = by_serial[item.row["serial"]]
 
 
-def load_demo(seed: int = SEED) -> None:
-    """Write the whole demo programme; flush (the caller commits)."""
+def load_demo(today: date, seed: int = SEED) -> PlanCalendar:
+    """Write the whole demo programme, dated in the latest plan played by ``today``; flush.
+
+    The caller commits. Return the plan's calendar.
+    """
+    calendar = PlanCalendar.for_today(today)
     rng = random.Random(seed)
-    users = create_users()
-    donations = plan_donations(rng)
-    plan_workshop(rng, donations)
+    users = create_users(calendar)
+    donations = plan_donations(rng, calendar)
+    plan_workshop(rng, donations, calendar)
     plan_workshop_history(random.Random(seed + 4), donations)
     play(rng, donations, users)
-    load_loans_demo(users)
+    load_loans_demo(users, calendar)
+    return calendar
 
 
 def database_is_empty() -> bool:
@@ -579,8 +660,8 @@ def database_is_empty() -> bool:
 
 
 @click.command(
-    help="Load the Nantes 2021 demo programme into an empty database "
-    "(does nothing if the database holds any data)."
+    help="Load the demo programme modelled on Nantes' 2021 plan, dated in the latest school "
+    "year, into an empty database (does nothing if the database holds any data)."
 )
 @with_appcontext
 def demo():
@@ -592,7 +673,7 @@ def demo():
         return
     started = timer.perf_counter()
     try:
-        load_demo()
+        calendar = load_demo(date.today())
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -603,9 +684,10 @@ def demo():
         if sum(types.values())
     }
     click.secho(
-        f"Loaded the Nantes 2021 demo programme in {timer.perf_counter() - started:.1f} s: "
-        f"{sum(by_status.values())} devices in {len(DONATIONS)} donations from "
-        f"{len(DONORS)} donors.",
+        f"Loaded the demo programme modelled on Nantes' 2021 plan, dated "
+        f"{calendar.first_day():%B %Y} – {calendar.as_of:%B %Y}, in "
+        f"{timer.perf_counter() - started:.1f} s: {sum(by_status.values())} devices in "
+        f"{len(DONATIONS)} donations from {len(DONORS)} donors.",
         fg="green",
     )
     click.echo("  " + ", ".join(f"{status}: {count}" for status, count in by_status.items()))

@@ -1,23 +1,29 @@
-"""The loans part of the Nantes 2021 demo: schools, associations, waves, families and loans.
+"""The loans part of the demo (Nantes' 2021 plan): schools, associations, waves, families, loans.
 
-Call ``load_loans_demo(users)`` once the devices exist (after the main demo's timeline): it
-records the catalogue, refers the families, then plays the waves in time order through the
-real services (allocation, reservations, hand-over days, returns, a re-lent device, losses,
-transfers). Every school, UAI code and person is fictional. Flushes; the caller commits.
+Call ``load_loans_demo(users, calendar)`` once the devices exist (after the main demo's
+timeline): it records the catalogue, refers the families, then plays the waves in time order
+through the real services (allocation, reservations, hand-over days, returns, a re-lent
+device, losses, transfers). The waves are written in the plan's 2021 reference calendar and
+moved to the plan's year by ``calendar`` (see ``reuse_tracker.demo.PlanCalendar``). Every
+school, UAI code and person is fictional. Flushes; the caller commits.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from reuse_tracker.auth.models import Role, User
 from reuse_tracker.loans import families, programme
 from reuse_tracker.loans.demo_timeline import play_waves
 from reuse_tracker.loans.models import School, Wave
 from reuse_tracker.loans.uai import check_letter
+
+if TYPE_CHECKING:
+    from reuse_tracker.demo import PlanCalendar
 
 SEED = 2021
 ASSOCIATIONS = ("ID Numéric", "Alis 44", "Naga", "Cemea", "PiNG", "Accoord")
@@ -67,6 +73,7 @@ class WavePlan:
 
 
 PRIMARY = ("CP", "CE1", "CE2", "CM1", "CM2")
+#: The four waves in the reference calendar (names and dates of 2021), moved by ``dated``.
 WAVES = (
     WavePlan("Février 2021 — Cité éducative Bellevue", date(2021, 2, 1), date(2021, 2, 12),
              {"laptop": 150, "desktop": 10}, ("Bellevue",), 160,
@@ -194,13 +201,25 @@ def _contact(rng: random.Random) -> dict[str, str]:
     return contact
 
 
-def load_loans_demo(users: Sequence[User], seed: int = SEED) -> None:
+def dated(plan: WavePlan, calendar: PlanCalendar) -> WavePlan:
+    """Return the wave moved to the plan's calendar: its dates, and the years in its name."""
+    return replace(
+        plan,
+        name=calendar.years(plan.name),
+        starts_on=calendar.on(plan.starts_on),
+        ends_on=calendar.on(plan.ends_on),
+        referred=(calendar.on(plan.referred[0]), calendar.on(plan.referred[1])),
+        rounds=tuple(calendar.on(day) for day in plan.rounds),
+    )
+
+
+def load_loans_demo(users: Sequence[User], calendar: PlanCalendar, seed: int = SEED) -> None:
     """Write the loans part of the demo programme; flush (the caller commits)."""
     rng = random.Random(seed)
     coordinator = next(u for u in users if u.role == Role.COORDINATOR)
     by_neighbourhood, associations = create_catalogue()
     waves = []
-    for plan in WAVES:
+    for plan in (dated(reference, calendar) for reference in WAVES):
         schools = [s for n in plan.neighbourhoods for s in by_neighbourhood.get(n, [])]
         wave = programme.create_wave(
             {
@@ -214,7 +233,7 @@ def load_loans_demo(users: Sequence[User], seed: int = SEED) -> None:
         wave.created_at = datetime.combine(plan.referred[0], time(9), PARIS)
         refer_families(rng, plan, wave, schools, associations, coordinator)
         waves.append((plan, wave))
-    play_waves(rng, waves, users)
+    play_waves(rng, waves, users, calendar)
     for plan, wave in waves:
         if plan.closes:
             wave.is_open = False

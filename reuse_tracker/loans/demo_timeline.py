@@ -1,7 +1,8 @@
 """The demo's waves played in time order: allocation rounds, hand-over days, returns and after.
 
 Every change goes through the action service, dated; the state at each moment decides what
-happens next (a device returned in April, reconditioned, is re-lent in May).
+happens next (a device returned in April, reconditioned, is re-lent in May). The waves come
+already dated in the plan's year; the plan's calendar gives the last moment and the holidays.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import heapq
 import io
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from itertools import count
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -28,10 +30,10 @@ from reuse_tracker.loans import allocation, signature
 from reuse_tracker.loans.families import waiting_statement
 from reuse_tracker.loans.models import Family, Loan, Wave
 
+if TYPE_CHECKING:
+    from reuse_tracker.demo import PlanCalendar
+
 PARIS = ZoneInfo("Europe/Paris")
-#: The main demo stops here; so does this part.
-AS_OF = datetime(2021, 6, 11, 17, 30, tzinfo=PARIS)
-HOLIDAYS = {date(2021, 4, 5), date(2021, 5, 13), date(2021, 5, 24)}
 RETURNS = (
     ("good", "Famille partie hors de la métropole"),
     ("worn", "L'enfant a changé d'école"),
@@ -62,16 +64,17 @@ def _at(day: date, hour: int = 9, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), PARIS)
 
 
-def working_days(first: date, last: date) -> list[date]:
+def working_days(first: date, last: date, holidays: Collection[date]) -> list[date]:
     days = (first + timedelta(days=n) for n in range((last - first).days + 1))
-    return [d for d in days if d.weekday() < 5 and d not in HOLIDAYS]
+    return [d for d in days if d.weekday() < 5 and d not in holidays]
 
 
 class Timeline:
-    """Happenings in time order; a happening may add later ones."""
+    """Happenings in time order, up to the plan's last moment; a happening may add later ones."""
 
-    def __init__(self, rng: random.Random, users: Sequence[User]):
+    def __init__(self, rng: random.Random, users: Sequence[User], calendar: PlanCalendar):
         self.rng = rng
+        self.calendar = calendar
         self.heap: list[tuple[datetime, int, Callable[[], None]]] = []
         self.order = count()
         self.coordinator = next(u for u in users if u.role == Role.COORDINATOR)
@@ -79,7 +82,7 @@ class Timeline:
         self.technicians = [u for u in users if u.role == Role.WORKSHOP]
 
     def add(self, at: datetime, happen: Callable[[], None]) -> None:
-        if at <= AS_OF:
+        if at <= self.calendar.as_of:
             heapq.heappush(self.heap, (at, next(self.order), happen))
 
     def play(self) -> None:
@@ -140,6 +143,7 @@ def schedule_hand_over_days(timeline: Timeline, wave: Wave, allocated_on: date) 
     days = working_days(
         max(allocated_on + timedelta(days=4), wave.starts_on),
         max(wave.ends_on, allocated_on + timedelta(days=14)),
+        timeline.calendar.holidays,
     )
     for number, school in enumerate(wave.schools):
         day = days[min(len(days) - 1, number * len(days) // max(1, len(wave.schools)))]
@@ -166,10 +170,15 @@ def hand_over_day(timeline: Timeline, wave: Wave, school_id: int, day: date) -> 
             continue
         at = _at(day, 14) + timedelta(minutes=3 * number)
         association = loan.family.association.name if loan.family.association else ""
+        due_on = (
+            day + SHORT_LOAN
+            if loan.id % SHORT_LOAN_EVERY == 0
+            else timeline.calendar.on(LOANS_END_ON)
+        )
         timeline.act(
             loan.device,
             "hand_over",
-            {"charter_signed_on": day, "association": association},
+            {"charter_signed_on": day, "association": association, "due_on": due_on.isoformat()},
             timeline.mediator,
             at,
         )
@@ -224,8 +233,15 @@ def recondition(timeline: Timeline, device: Device, returned_at: datetime) -> No
         )
 
 
+#: Loans run to the end of the next school year (reference calendar); one in SHORT_LOAN_EVERY
+#: was agreed for three months only, and some of those families are late: the mediator's list.
+LOANS_END_ON = date(2022, 7, 5)
+SHORT_LOAN_EVERY = 29
+SHORT_LOAN = timedelta(days=91)
 LOSS = {"circumstances": "Vol signalé par la famille (dépôt de plainte)"}
-TRANSFER = {"decision": "Décision fictive n° 2021-06-04", "notes": "Élève de CM2 entrant en 6e"}
+#: The transfers' day in the reference calendar; the decision is numbered after the plan's day.
+TRANSFERRED_ON = date(2021, 6, 4)
+TRANSFER = {"decision": "Décision fictive n° {:%Y-%m-%d}", "notes": "Élève de CM2 entrant en 6e"}
 
 
 def plan_ends(timeline: Timeline, wave: Wave) -> None:
@@ -249,10 +265,12 @@ def plan_ends(timeline: Timeline, wave: Wave) -> None:
         )
     for day in (wave.ends_on + timedelta(days=33), wave.ends_on + timedelta(days=61)):
         timeline.add(_at(day, 8), partial(end_some_loans, timeline, wave, "report_lost", day, LOSS))
+    day = timeline.calendar.on(TRANSFERRED_ON)
+    transfer = {**TRANSFER, "decision": TRANSFER["decision"].format(day)}
     for offset in range(3):
         timeline.add(
-            _at(date(2021, 6, 4), 8, offset),
-            partial(end_some_loans, timeline, wave, "transfer", date(2021, 6, 4), TRANSFER),
+            _at(day, 8, offset),
+            partial(end_some_loans, timeline, wave, "transfer", day, transfer),
         )
 
 
@@ -271,9 +289,11 @@ def drawn_signature(rng: random.Random) -> bytes:
     return signature.clean_png(out.getvalue())
 
 
-def play_waves(rng: random.Random, waves: Sequence[tuple], users: Sequence[User]) -> None:
+def play_waves(
+    rng: random.Random, waves: Sequence[tuple], users: Sequence[User], calendar: PlanCalendar
+) -> None:
     """Plan each wave's allocation rounds and what follows, then play them in time order."""
-    timeline = Timeline(rng, users)
+    timeline = Timeline(rng, users, calendar)
     for plan, wave in waves:
         for day in plan.rounds:
             timeline.add(

@@ -46,7 +46,7 @@ def board():
         next_action=workshop_board.NEXT_ACTION,
         activity=activity,
         activity_actions=[a for a in workshop_board.WORKSHOP_ACTIONS if a in done],
-        waited=lambda since: format_timedelta(now - since),
+        waited=lambda since: format_timedelta(now - since, threshold=1),
         long_wait=lambda since: (now - since).days >= LONG_WAIT_DAYS,
         can_act=current_actor().has_role(*WORKSHOP),
         can_export=current_actor().has_role(Role.COORDINATOR),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from PIL import Image
 
+from reuse_tracker.demo import PlanCalendar
 from reuse_tracker.devices.models import Device
 from reuse_tracker.devices.services import check_integrity
 from reuse_tracker.extensions import db
@@ -43,16 +44,17 @@ def test_a_drawn_signature_is_a_clean_png():
 
 def test_the_waves_are_played_to_the_end(app_ctx, make_user, ready_device, monkeypatch):
     users = [make_user(role) for role in ("coordinator", "mediator", "workshop", "workshop")]
+    calendar = PlanCalendar.for_today(date.today())
     for _ in range(16):
         ready_device()
     # Ready since before the first wave (a bulk update: the devices' versions stay).
     db.session.execute(
-        sa.update(Device).values(status_changed_at=datetime(2020, 12, 1, tzinfo=UTC))
+        sa.update(Device).values(status_changed_at=calendar.at(datetime(2020, 12, 1)))
     )
     db.session.commit()
     february, _, april, _ = demo.WAVES
     monkeypatch.setattr(demo, "WAVES", (replace(february, families=16), replace(april, families=6)))
-    demo.load_loans_demo(users)
+    demo.load_loans_demo(users, calendar)
     db.session.commit()
     statuses = db.session.scalars(sa.select(Loan.status)).all()
     assert {"on_loan", "returned", "lost", "transferred"} <= set(statuses)
@@ -69,6 +71,16 @@ def test_the_waves_are_played_to_the_end(app_ctx, make_user, ready_device, monke
     assert list(check_integrity()) == []
     waves = db.session.scalars(sa.select(Wave).order_by(Wave.starts_on)).all()
     assert [w.is_open for w in waves] == [False, True]
+    # The 2021 waves, moved to the plan's year in whole weeks.
+    assert [w.name.split(" — ")[0] for w in waves] == [
+        f"Février {calendar.year}",
+        f"Avril–mai {calendar.year}",
+    ]
+    assert [(w.starts_on, w.starts_on.weekday()) for w in waves] == [
+        (calendar.on(plan.starts_on), plan.starts_on.weekday()) for plan in (february, april)
+    ]
+    transferred = db.session.scalars(sa.select(Loan).where(Loan.status == "transferred")).all()
+    assert {loan.closed_at.date() for loan in transferred} == {calendar.on(date(2021, 6, 4))}
     families = db.session.scalars(sa.select(Family)).all()
     assert len(families) == 22 and all(f.consent_on for f in families)
     assert all(f.phone.startswith("06 39 98") for f in families)  # the range kept for fiction

@@ -2,6 +2,7 @@
 
 import random
 from collections import Counter
+from datetime import date
 
 import pytest
 
@@ -10,12 +11,14 @@ from reuse_tracker.devices import fields
 from reuse_tracker.workshop import nwipe
 from reuse_tracker.workshop.demo import nwipe_log, plan_workshop_history
 
+CALENDAR = demo.PlanCalendar.for_today(date(2026, 11, 29))
+
 
 @pytest.fixture(scope="module")
 def donations():
     rng = random.Random(demo.SEED)
-    planned = demo.plan_donations(rng)
-    demo.plan_workshop(rng, planned)
+    planned = demo.plan_donations(rng, CALENDAR)
+    demo.plan_workshop(rng, planned, CALENDAR)
     plan_workshop_history(random.Random(demo.SEED + 4), planned)
     return planned
 
@@ -31,6 +34,23 @@ def test_each_device_steps_stay_in_time_order(donations):
         for item in donation.devices:
             moments = [at for at, _action, _data in item.steps]
             assert moments == sorted(moments), item.fate
+
+
+def test_the_workshop_works_on_working_days_of_the_plan(donations):
+    first, as_of = CALENDAR.first_day(), CALENDAR.as_of
+    # Installed parts are dated halfway between two steps, which may fall on a weekend.
+    days = {
+        at.date() for _item, (at, action, _data) in _steps(donations) if action != "install_part"
+    }
+    assert first <= min(days) and max(days) <= as_of.date()
+    assert all(day.weekday() < 5 and day not in CALENDAR.holidays for day in days)
+    recycled = {
+        data["collected_on"][:4] for _i, (_at, a, data) in _steps(donations) if a == "recycle"
+    }
+    images = {
+        data["image_version"][8:12] for _i, (_at, a, data) in _steps(donations) if a == "grade"
+    }
+    assert recycled == {"2026"} and images <= {"2025", "2026"}
 
 
 def test_nwipe_erasures_carry_what_the_log_said(donations):
