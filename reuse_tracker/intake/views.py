@@ -1,14 +1,9 @@
-"""Donation pages: the list, a donation, quick entry, CSV import and the intake receipt."""
+"""Donation pages: the list, a donation, quick entry and the intake receipt."""
 
 from __future__ import annotations
 
-import json
-import re
-import secrets
-import time
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import (
@@ -31,18 +26,15 @@ from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.intake import csv_import, receipt, services
+from reuse_tracker.intake import receipt, services
 from reuse_tracker.intake.forms import (
     DONOR_KIND_TITLES,
     GRID_MAX_ROWS,
     GRID_ROWS,
     DonationForm,
-    ImportForm,
     add_empty_rows,
     device_rows,
     donor_data,
-    import_errors,
-    import_form_from,
     show_errors,
     too_many_rows,
 )
@@ -52,11 +44,6 @@ bp = Blueprint("intake", __name__)
 
 #: Devices listed on a donation's page; the device list shows them all.
 DETAIL_DEVICES = 500
-#: Devices shown in an import preview; all of them are checked and counted.
-PREVIEW_ROWS = 200
-#: How long an uploaded file waits for its confirmation.
-UPLOAD_TTL_SECONDS = 3600
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 
 
 def _actor() -> User | None:
@@ -187,162 +174,6 @@ def _donor_names() -> list[str]:
     return list(db.session.scalars(sa.select(Donor.name).order_by(Donor.name).limit(2000)))
 
 
-@bp.route("/donations/import", methods=["GET", "POST"])
-@roles_required(*EDIT_INTAKE)
-def import_file():
-    form = ImportForm()
-    if not form.is_submitted():
-        form.received_on.data = date.today().isoformat()
-        return _render_import(form)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        form.file.errors = [_("Choose a CSV file.")]
-        return _render_import(form), 422
-    data = upload.read()
-    meta = {
-        "donor": donor_data(form),
-        "received_on": form.received_on.data,
-        "notes": form.notes.data or "",
-        "filename": Path(upload.filename).name[:200],
-    }
-    preview = _preview(form, data, meta)
-    if preview["errors"]:
-        return _render_import(form, preview=preview), 422
-    preview["token"] = _store_upload(data, meta)
-    return _render_import(form, preview=preview)
-
-
-def _preview(form: ImportForm, data: bytes, meta: dict, *, record: bool = False) -> dict:
-    """Check (or, with ``record``, register) an uploaded file; return what the page shows."""
-    parsed = csv_import.parse(data, current_app.config["IMPORT_MAX_ROWS"])
-    preview = {"parsed": parsed, "meta": meta, "errors": [], "specs": [], "donation": None}
-    if "file" in parsed.errors:
-        preview["errors"] = csv_import.describe_errors(parsed.errors, parsed)
-        return preview
-    record = record and not parsed.errors
-    try:
-        if record:
-            preview["donation"] = services.register_donation(
-                meta["donor"],
-                meta["received_on"],
-                parsed.rows,
-                actor=_actor(),
-                notes=meta["notes"],
-                row_label=parsed.row_label,
-            )
-            return preview
-        received, specs = services.check_donation(
-            meta["donor"], meta["received_on"], parsed.rows, row_label=parsed.row_label
-        )
-    except ValidationError as error:
-        preview["errors"] = import_errors(form, {**parsed.errors, **error.fields}, parsed)
-        return preview
-    preview["errors"] = import_errors(form, parsed.errors, parsed)
-    preview["received_on"] = received
-    preview["specs"] = list(zip(parsed.lines, specs, strict=True))
-    preview["by_type"] = Counter(spec.type for spec in specs)
-    return preview
-
-
-def _render_import(form: ImportForm, **context) -> str:
-    return render_template(
-        "intake/import.html",
-        form=form,
-        donor_names=_donor_names(),
-        preview_rows=PREVIEW_ROWS,
-        **context,
-    )
-
-
-@bp.route("/donations/import/confirm", methods=["POST"])
-@roles_required(*EDIT_INTAKE)
-def import_confirm():
-    token = request.form.get("token", "")
-    stored = _claim_upload(token)
-    if stored is None:
-        form = ImportForm(formdata=None)
-        flash(
-            _(
-                "This import is no longer available: it was already recorded, or it waited more "
-                "than an hour. Please upload the file again."
-            ),
-            "warning",
-        )
-        form.received_on.data = date.today().isoformat()
-        return _render_import(form), 410
-    data, meta = stored
-    form = import_form_from(meta)
-    preview = _preview(form, data, meta, record=True)
-    if preview["errors"]:
-        db.session.rollback()
-        return _render_import(form, preview=preview), 422
-    db.session.commit()
-    donation = preview["donation"]
-    message = ngettext(
-        "Donation %(reference)s recorded: %(num)s device imported from %(file)s.",
-        "Donation %(reference)s recorded: %(num)s devices imported from %(file)s.",
-        len(preview["parsed"].rows),
-        reference=donation.reference,
-        file=meta["filename"],
-    )
-    flash(message, "success")
-    return redirect(url_for(".detail", donation_id=donation.id, print_labels=1))
-
-
-@bp.route("/donations/import/template.csv")
-@roles_required(*EDIT_INTAKE)
-def import_template():
-    body = f"\ufeff{csv_import.TEMPLATE_HEADER}\r\n".encode()
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=modele-import-equipements.csv"},
-    )
-
-
-def _upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _store_upload(data: bytes, meta: dict) -> str:
-    """Keep an uploaded file until it is confirmed; return its token. Drop stale ones."""
-    directory = _upload_dir()
-    cutoff = time.time() - UPLOAD_TTL_SECONDS
-    for stale in directory.glob("*.*"):
-        if stale.stat().st_mtime < cutoff:
-            stale.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    (directory / f"{token}.csv").write_bytes(data)
-    (directory / f"{token}.json").write_text(json.dumps({**meta, "user_id": _actor().id}))
-    return token
-
-
-def _claim_upload(token: str) -> tuple[bytes, dict] | None:
-    """Take a stored upload of the current user away from the store; None if not there.
-
-    The file is renamed before it is read, so that two confirmations sent at once (a double
-    click) cannot both import it: the second finds nothing.
-    """
-    if not _TOKEN.fullmatch(token):
-        return None
-    data_path, meta_path = (_upload_dir() / f"{token}{ext}" for ext in (".csv", ".json"))
-    claimed = data_path.with_suffix(".claimed")
-    try:
-        meta = json.loads(meta_path.read_text())
-        if meta.get("user_id") != _actor().id:
-            return None
-        fresh = data_path.stat().st_mtime >= time.time() - UPLOAD_TTL_SECONDS
-        data_path.rename(claimed)
-        data = claimed.read_bytes()
-    except (OSError, ValueError):
-        return None
-    for path in (claimed, meta_path):
-        path.unlink(missing_ok=True)
-    return (data, meta) if fresh else None
-
-
 @bp.route("/donations/<int:donation_id>/receipt.pdf")
 @roles_required(*READ)
 def receipt_pdf(donation_id: int):
@@ -353,3 +184,7 @@ def receipt_pdf(donation_id: int):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )
+
+
+# The CSV import hangs on the same blueprint.
+from reuse_tracker.intake import import_views  # noqa: E402, F401
