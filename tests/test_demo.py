@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from reuse_tracker import demo
+from reuse_tracker import demo, demo_calendar
 from reuse_tracker.devices.models import DeviceEvent
 from reuse_tracker.extensions import db
 from reuse_tracker.intake.models import Donation
@@ -29,35 +29,35 @@ TODAY = date(2026, 11, 29)
     ],
 )
 def test_the_plan_year_is_the_latest_whose_last_day_has_passed(today, year):
-    assert demo.plan_year(today) == year
+    assert demo_calendar.plan_year(today) == year
 
 
 def test_the_plan_of_today_runs_from_november_to_june():
-    calendar = demo.PlanCalendar.for_today(TODAY)
+    calendar = demo_calendar.PlanCalendar.for_today(TODAY)
 
     assert calendar.shift == timedelta(weeks=261)
-    assert calendar.first_day() == date(2025, 11, 18)
-    assert calendar.as_of == demo._paris(datetime(2026, 6, 12, 17, 30))
+    assert demo.first_day(calendar) == date(2025, 11, 18)
+    assert calendar.as_of == demo_calendar.paris_time(datetime(2026, 6, 12, 17, 30))
     assert calendar.on(date(2021, 2, 1)) == date(2026, 2, 2)  # the February wave, a Monday
     assert calendar.years("Avril–mai 2021 — …, DON-2020") == "Avril–mai 2026 — …, DON-2025"
 
 
 def test_every_plan_keeps_the_weekdays_and_ends_before_today():
     for today in (date(2022, 1, 1) + timedelta(days=n) for n in range(0, 15 * 365, 5)):
-        calendar = demo.PlanCalendar.for_today(today)
+        calendar = demo_calendar.PlanCalendar.for_today(today)
         assert calendar.shift.days % 7 == 0
         assert calendar.as_of.date() <= today < calendar.as_of.date() + timedelta(days=372)
         assert abs(calendar.as_of.date() - date(calendar.year, 6, 11)) <= timedelta(days=3)
 
 
 def test_holidays_are_those_of_the_plan_years():
-    assert [demo.easter(year) for year in (2021, 2024, 2026, 2038)] == [
+    assert [demo_calendar.easter(year) for year in (2021, 2024, 2026, 2038)] == [
         date(2021, 4, 4),
         date(2024, 3, 31),
         date(2026, 4, 5),
         date(2038, 4, 25),
     ]
-    holidays = demo.PlanCalendar.for_today(TODAY).holidays
+    holidays = demo_calendar.PlanCalendar.for_today(TODAY).holidays
     # Easter Monday, Ascension and Whit Monday of 2026; 11 November and Christmas of 2025.
     expected = {date(2026, 4, 6), date(2026, 5, 14), date(2026, 5, 25)}
     assert expected | {date(2025, 11, 11), date(2025, 12, 25), date(2026, 5, 1)} <= holidays

@@ -14,16 +14,13 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING
 
 from reuse_tracker.auth.models import Role, User
+from reuse_tracker.demo_calendar import PlanCalendar
 from reuse_tracker.loans import families, programme
 from reuse_tracker.loans.demo_timeline import play_waves
 from reuse_tracker.loans.models import School, Wave
 from reuse_tracker.loans.uai import check_letter
-
-if TYPE_CHECKING:
-    from reuse_tracker.demo import PlanCalendar
 
 SEED = 2021
 ASSOCIATIONS = ("ID Numéric", "Alis 44", "Naga", "Cemea", "PiNG", "Accoord")

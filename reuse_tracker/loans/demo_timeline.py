@@ -14,7 +14,6 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from itertools import count
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -22,6 +21,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy.orm import joinedload
 
 from reuse_tracker.auth.models import Role, User
+from reuse_tracker.demo_calendar import PlanCalendar
 from reuse_tracker.devices import services as actions
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import Device
@@ -29,9 +29,6 @@ from reuse_tracker.extensions import db
 from reuse_tracker.loans import allocation, signature
 from reuse_tracker.loans.families import waiting_statement
 from reuse_tracker.loans.models import Family, Loan, Wave
-
-if TYPE_CHECKING:
-    from reuse_tracker.demo import PlanCalendar
 
 PARIS = ZoneInfo("Europe/Paris")
 RETURNS = (

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from PIL import Image
 
-from reuse_tracker.demo import PlanCalendar
+from reuse_tracker.demo_calendar import PlanCalendar
 from reuse_tracker.devices.models import Device
 from reuse_tracker.devices.services import check_integrity
 from reuse_tracker.extensions import db

@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 
 from reuse_tracker import demo
+from reuse_tracker.demo_calendar import PlanCalendar
 from reuse_tracker.devices import fields
 from reuse_tracker.workshop import nwipe
 from reuse_tracker.workshop.demo import nwipe_log, plan_workshop_history
 
-CALENDAR = demo.PlanCalendar.for_today(date(2026, 11, 29))
+CALENDAR = PlanCalendar.for_today(date(2026, 11, 29))
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def test_each_device_steps_stay_in_time_order(donations):
 
 
 def test_the_workshop_works_on_working_days_of_the_plan(donations):
-    first, as_of = CALENDAR.first_day(), CALENDAR.as_of
+    first, as_of = demo.first_day(CALENDAR), CALENDAR.as_of
     # Installed parts are dated halfway between two steps, which may fall on a weekend.
     days = {
         at.date() for _item, (at, action, _data) in _steps(donations) if action != "install_part"
