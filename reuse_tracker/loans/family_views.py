@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,7 +16,7 @@ from reuse_tracker.loans.forms import FamilyForm, choices, family_data, show_err
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
 from reuse_tracker.loans.programme import record_id
 from reuse_tracker.loans.services import find_family
-from reuse_tracker.loans.views import FAMILY_ROLES, _actor, bp
+from reuse_tracker.loans.views import FAMILY_ROLES, _actor, bp, loan_status_title
 
 PER_PAGE = 50
 
@@ -39,9 +37,9 @@ def families():
     filters = _filters()
     statement = queries.families_statement(filters)
     total = queries.families_count(filters)
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(1, request.args.get("page", 1, type=int)), pages)
-    rows = db.session.execute(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    rows, page, pages = queries.page_of(
+        statement, total, PER_PAGE, request.args.get("page", 1, type=int)
+    )
     return render_template(
         "loans/families.html",
         rows=rows,
@@ -52,7 +50,7 @@ def families():
         waves=db.session.execute(sa.select(Wave.id, Wave.name).order_by(Wave.starts_on)).all(),
         schools=db.session.execute(sa.select(School.id, School.name).order_by(School.name)).all(),
         sees_families=_actor().sees_families,
-        statuses=queries.FAMILY_STATUSES,
+        statuses=[(status, loan_status_title(status)) for status in queries.FAMILY_STATUSES],
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 import sqlalchemy as sa
@@ -107,11 +106,10 @@ def overdue():
     }
     late = queries.overdue_statement(today, **filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(late.subquery()))
-    pages = max(1, math.ceil(total / OVERDUE_PER_PAGE))
-    page = min(max(1, request.args.get("page", 1, type=int)), pages)
-    rows = db.session.execute(
-        late.limit(OVERDUE_PER_PAGE).offset((page - 1) * OVERDUE_PER_PAGE)
-    ).all()
+    rows, page, pages = queries.page_of(
+        late, total, OVERDUE_PER_PAGE, request.args.get("page", 1, type=int)
+    )
+    by_association = queries.overdue_by_association(today)
     return render_template(
         "loans/overdue.html",
         rows=rows,
@@ -120,7 +118,8 @@ def overdue():
         page=page,
         pages=pages,
         filters=filters,
-        by_association=queries.overdue_by_association(today),
+        by_association=by_association,
+        associations=[(id_, name) for id_, name, _count in by_association if id_],
         schools=db.session.execute(sa.select(School.id, School.name).order_by(School.name)).all(),
     )
 

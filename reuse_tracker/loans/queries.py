@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import Any
 
@@ -258,3 +259,11 @@ def next_wave_panel(user) -> dict[str, Any]:
         "open_but_over": over,
         "may_plan": user.has_role(Role.COORDINATOR),
     }
+
+
+def page_of(statement: sa.Select, total: int, per_page: int, wanted: int) -> tuple[list, int, int]:
+    """Return the rows of page ``wanted`` (kept within range), its number and the page count."""
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, wanted), pages)
+    rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, page, pages
