@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from typing import NoReturn
 
 import pytest
 import sqlalchemy as sa
@@ -22,6 +23,13 @@ from reuse_tracker.extensions import db as _db
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "correct horse battery"
+
+
+def unavailable(message: str) -> NoReturn:
+    """A service a test needs is missing: fail in CI (CI set), skip on a developer's machine."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def _postgres_url() -> str:
@@ -41,10 +49,7 @@ def _postgres_schema(url: str, schema: str, *, drop: bool = False) -> None:
                 connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
         engine.dispose()
     except sa.exc.OperationalError as error:
-        message = f"PostgreSQL is not reachable at {url}: {error.orig}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"PostgreSQL is not reachable at {url}: {error.orig}")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -201,26 +206,25 @@ def make_donation(app_ctx, make_user):
     return make
 
 
+#: A passed, verified erasure, as ``record_erasure`` takes it.
+ERASURE = {
+    "method": "purge",
+    "technique": "overwrite",
+    "tool": "nwipe",
+    "verification": "full",
+    "result": "passed",
+}
+#: Through the workshop up to the grade: what ``mark_ready`` needs but the grade.
+WORKSHOP_PATH = [
+    ("start_reconditioning", {}),
+    ("record_erasure", ERASURE),
+    ("record_diagnostics", {"result": "passed"}),
+]
 #: A path through the lifecycle to each state, for tests that need a device there.
 PATHS = {
     "received": [],
     "in_workshop": [("start_reconditioning", {})],
-    "ready": [
-        ("start_reconditioning", {}),
-        (
-            "record_erasure",
-            {
-                "method": "purge",
-                "technique": "overwrite",
-                "tool": "nwipe",
-                "verification": "full",
-                "result": "passed",
-            },
-        ),
-        ("record_diagnostics", {"result": "passed"}),
-        ("grade", {"grade": "A"}),
-        ("mark_ready", {}),
-    ],
+    "ready": [*WORKSHOP_PATH, ("grade", {"grade": "A"}), ("mark_ready", {})],
     "harvested": [("harvest", {})],
     "recycled": [("recycle", {"weight_kg": "2.1", "channel": "ecosystem"})],
 }
@@ -286,10 +290,7 @@ CHROMIUM = "/usr/bin/chromium"
 def browser():
     """Debian's Chromium driven by Playwright; missing in CI is a failure, not a skip."""
     if not os.path.exists(CHROMIUM):
-        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
 from collections import Counter
 from datetime import date
 
-import pytest
 import sqlalchemy as sa
 
 from reuse_tracker import demo as demo_module
@@ -18,6 +16,7 @@ from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.extensions import db
 from reuse_tracker.intake.models import Donation, Donor
 from reuse_tracker.intake.services import siret_is_valid
+from tests.conftest import unavailable
 
 
 def _count(model) -> int:
@@ -101,10 +100,7 @@ def _require_pg_tools() -> None:
     """Skip without pg_dump on a developer's machine; in CI, a missing pg_dump fails."""
     missing = [tool for tool in ("pg_dump", "pg_restore") if shutil.which(tool) is None]
     if missing:
-        message = f"{', '.join(missing)} not installed (apt-get install postgresql-client)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"{', '.join(missing)} not installed (apt-get install postgresql-client)")
 
 
 def _rows_in_dump(dump, table: str) -> int:

@@ -22,7 +22,7 @@ from alembic.script import ScriptDirectory
 
 from reuse_tracker import create_app
 from reuse_tracker.extensions import db
-from tests.conftest import _postgres_url
+from tests.conftest import _postgres_url, unavailable
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -39,10 +39,7 @@ def fresh_url(request, tmp_path) -> Iterator[str]:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     except sa.exc.OperationalError as error:
         admin.dispose()
-        message = f"PostgreSQL is not reachable at {server}: {error.orig}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"PostgreSQL is not reachable at {server}: {error.orig}")
     yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

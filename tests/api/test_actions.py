@@ -10,9 +10,7 @@ import sqlalchemy as sa
 from reuse_tracker.devices import lifecycle, services
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.extensions import db
-from tests.conftest import PATHS
-
-ERASURE = PATHS["ready"][1][1]
+from tests.conftest import ERASURE
 
 
 def _device_row(tag: str) -> tuple[str, int]:

@@ -9,9 +9,7 @@ from reuse_tracker.devices import services
 from reuse_tracker.devices.models import AppendOnlyError, Device, DeviceEvent
 from reuse_tracker.errors import ConflictError, NotFoundError, ValidationError
 from reuse_tracker.extensions import db
-from tests.conftest import PATHS
-
-ERASURE = PATHS["ready"][1][1]
+from tests.conftest import ERASURE, PATHS
 
 
 def _actions(device):

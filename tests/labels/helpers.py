@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 import zxingcpp
 from PIL import Image
 
 from labels import Label
+from tests.conftest import unavailable
 
 DPI = 300
 
@@ -44,10 +43,7 @@ def require_pdftoppm() -> str:
     path = shutil.which("pdftoppm")
     if path:
         return path
-    message = "pdftoppm (poppler-utils) is not installed: apt-get install -y poppler-utils"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    unavailable("pdftoppm (poppler-utils) is not installed: apt-get install -y poppler-utils")
 
 
 def rasterise(pdf: bytes, folder: Path) -> list[Image.Image]:

@@ -14,6 +14,7 @@ from reuse_tracker.extensions import db
 from reuse_tracker.loans import families, programme
 from reuse_tracker.loans.uai import check_letter
 from tests.api.conftest import api  # noqa: F401  (the API callers' fixture, shared)
+from tests.conftest import WORKSHOP_PATH
 
 #: A parent's name no page may show to the workshop or to viewers.
 PARENT = "Zéphyrine Quatremare"
@@ -121,22 +122,6 @@ def make_family(app_ctx):
         return family
 
     return make
-
-
-WORKSHOP_PATH = [
-    ("start_reconditioning", {}),
-    (
-        "record_erasure",
-        {
-            "method": "purge",
-            "technique": "overwrite",
-            "tool": "nwipe",
-            "verification": "full",
-            "result": "passed",
-        },
-    ),
-    ("record_diagnostics", {"result": "passed"}),
-]
 
 
 @pytest.fixture

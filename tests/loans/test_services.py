@@ -209,7 +209,7 @@ def test_a_returned_device_goes_back_to_the_workshop_and_can_be_lent_again(
     )
     assert loan.returned_at is not None
     assert "start_reconditioning" in services.allowed_actions(device)
-    from tests.loans.conftest import WORKSHOP_PATH
+    from tests.conftest import WORKSHOP_PATH
 
     for action, data in [*WORKSHOP_PATH, ("grade", {"grade": "B"}), ("mark_ready", {})]:
         services.perform(device, action, data, actor=None)

@@ -1,6 +1,6 @@
 """The scan station's look-up and batch endpoints."""
 
-from tests.conftest import PATHS
+from tests.conftest import ERASURE
 
 
 def test_the_scan_page_has_an_always_focused_field(client, login):
@@ -47,7 +47,7 @@ def test_batch_applies_the_action_to_each_scan_and_a_refusal_does_not_stop_it(
 def test_batch_with_fields_records_them_on_every_device(client, login, make_device):
     login("workshop")
     devices = [make_device("in_workshop") for _ in range(2)]
-    erasure = {k: str(v) for k, v in PATHS["ready"][1][1].items()}
+    erasure = {k: str(v) for k, v in ERASURE.items()}
     for device in devices:
         response = client.post(
             "/scan/apply",
