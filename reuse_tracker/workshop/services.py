@@ -128,30 +128,19 @@ def stock_harvested_parts(device: Device, payload: dict[str, Any], actor: User |
 
 def harvest_part(device: Device, payload: dict[str, Any], actor: User | None) -> None:
     """Put one harvested part into stock."""
-    payload.setdefault("quantity", 1)
-    payload["spec"] = " ".join(payload["spec"].split())
-    parts.add(
-        payload["kind"],
-        payload["spec"],
-        payload["quantity"],
-        reason="harvest",
-        actor=actor,
-        device=device,
-    )
+    parts.add(*_part_line(payload), reason="harvest", actor=actor, device=device)
 
 
 def install_part(device: Device, payload: dict[str, Any], actor: User | None) -> None:
     """Take the installed part out of stock, or refuse if none is left."""
+    parts.take(*_part_line(payload), reason="install", actor=actor, device=device)
+
+
+def _part_line(payload: dict[str, Any]) -> tuple[str, str, int]:
+    """Complete a part action's payload (one part, spacing tidied); return kind, spec, quantity."""
     payload.setdefault("quantity", 1)
     payload["spec"] = " ".join(payload["spec"].split())
-    parts.take(
-        payload["kind"],
-        payload["spec"],
-        payload["quantity"],
-        reason="install",
-        actor=actor,
-        device=device,
-    )
+    return payload["kind"], payload["spec"], payload["quantity"]
 
 
 def _zone() -> ZoneInfo:
