@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import import_module
 from typing import Any
 
 from flask import Flask
@@ -12,6 +13,10 @@ from reuse_tracker.extensions import babel, bootstrap, csrf, db, limiter, login_
 from reuse_tracker.i18n import register_i18n
 from reuse_tracker.security import register_security
 
+#: The feature packages, in the order they plug in; each has one ``init_app(app)``.
+#: ``api`` comes last: it mounts the API blueprints the others nested under it.
+FEATURES = ("main", "auth", "devices", "intake", "workshop", "loans", "api")
+
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``test_config`` overrides the environment."""
@@ -19,8 +24,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config_module.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     register_extensions(app)
-    register_blueprints(app)
+    register_features(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -41,28 +47,10 @@ def register_extensions(app: Flask) -> None:
     register_security(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    """Mount each feature's blueprint and let features join the action service."""
-    from reuse_tracker.api.views import bp as api_bp
-    from reuse_tracker.auth.views import bp as auth_bp
-    from reuse_tracker.devices import printing  # noqa: F401  (label routes on devices_bp)
-    from reuse_tracker.devices.views import bp as devices_bp
-    from reuse_tracker.intake import labels as intake_labels  # noqa: F401  (on intake_bp)
-    from reuse_tracker.intake.views import bp as intake_bp
-    from reuse_tracker.loans import api as loans_api  # noqa: F401  (its routes on api_bp)
-    from reuse_tracker.loans import cli as loans_cli  # noqa: F401  (flask privacy purge)
-    from reuse_tracker.loans.services import register_loan_actions
-    from reuse_tracker.loans.views import bp as loans_bp
-    from reuse_tracker.main import bp as main_bp
-    from reuse_tracker.workshop import api as workshop_api  # noqa: F401  (its routes on api_bp)
-    from reuse_tracker.workshop.services import register_workshop_actions
-    from reuse_tracker.workshop.views import bp as workshop_bp
-
-    for blueprint in (main_bp, auth_bp, devices_bp, intake_bp, workshop_bp, loans_bp, api_bp):
-        app.register_blueprint(blueprint)
-    csrf.exempt(api_bp)
-    register_loan_actions()
-    register_workshop_actions()
+def register_features(app: Flask) -> None:
+    """Let each feature of ``FEATURES`` plug itself in, in order."""
+    for name in FEATURES:
+        import_module(f"reuse_tracker.{name}").init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -73,7 +61,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the command-line interface."""
+    """Add the commands that concern the whole application (features add their own)."""
     from reuse_tracker.cli import register_cli
 
     register_cli(app)

@@ -1,4 +1,4 @@
-"""Commands that concern the whole application: integrity, backup, demo."""
+"""Commands that concern the whole application: backup and the demo."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from flask import Flask
 
 
 def register_cli(app: Flask) -> None:
-    """Add every feature's commands to ``flask``."""
-    from reuse_tracker.auth.cli import tokens, users
+    """Add the whole application's commands to ``flask`` (features add theirs in init_app)."""
     from reuse_tracker.demo import demo
-    from reuse_tracker.devices.cli import integrity
     from reuse_tracker.maintenance import backup
 
-    for command in (users, tokens, demo, integrity, backup):
+    for command in (demo, backup):
         app.cli.add_command(command)
 
 

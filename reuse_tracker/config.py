@@ -64,6 +64,7 @@ def from_environment(instance_path: str) -> dict:
         "WORKSHOP_LEAD_ROLE": os.environ.get("WORKSHOP_LEAD_ROLE", ""),
         "DEFAULT_LABEL_LAYOUT": os.environ.get("DEFAULT_LABEL_LAYOUT", "avery-l7160"),
         "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE", "fr"),
+        "TIMEZONE": os.environ.get("TIMEZONE", "Europe/Paris"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Paris"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 5 * 1024 * 1024)),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

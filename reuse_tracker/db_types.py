@@ -29,5 +29,7 @@ class UTCDateTime(sa.TypeDecorator):
 
 
 def utcnow() -> datetime:
-    """Return the current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+    """Return the current time, timezone-aware, in UTC (``reuse_tracker.clock.now``)."""
+    from reuse_tracker import clock
+
+    return clock.now()

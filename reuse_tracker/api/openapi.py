@@ -1,10 +1,10 @@
 """The OpenAPI 3.1 description of the API, built from the routes and schemas in the code.
 
-Every route of the ``api`` blueprint is listed (its summary is the view's
-docstring, its roles those ``roles_required`` was given); ``_operations`` (and
-features, through ``describe_operation``) add bodies and answers, and features
-name their own schemas through ``describe_schemas``, so this module never
-imports them. Built per request: titles follow the caller's language.
+Every route of the ``api`` blueprint and of the blueprints nested under it is listed (its
+summary is the view's docstring, its roles those ``roles_required`` was given);
+``_operations`` (and features, through ``features.add_operation``) add bodies and answers,
+and features name their own schemas through ``features.add_schemas`` in their ``init_app``,
+so this module never imports them. Built per request: titles follow the caller's language.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from werkzeug.routing import IntegerConverter, Rule
 
 from reuse_tracker.api import schemas
 from reuse_tracker.auth.models import Role
-from reuse_tracker.devices import services
+from reuse_tracker.devices.actions import available_actions, roles_for
+from reuse_tracker.features import registry
 
 ERRORS = {
     "400": "The body is not valid JSON, or not a JSON object.",
@@ -30,26 +31,6 @@ ERRORS = {
     "415": "The body is not sent as application/json.",
     "422": "Some fields are missing or invalid; `fields` names each (`devices[3].serial`).",
 }
-
-
-#: Bodies and answers that features describe for their own routes on the API blueprint.
-_described: dict[str, Callable[[], dict[str, Any]]] = {}
-#: Named schemas that features add to the components, by the feature that describes them.
-_feature_schemas: dict[str, Callable[[], dict[str, dict[str, Any]]]] = {}
-
-
-def describe_operation(endpoint: str, describe: Callable[[], dict[str, Any]]) -> None:
-    """Let a feature describe its route's body and answers (``describe`` runs per request).
-
-    ``describe`` returns the operation's extra keys (``requestBody``, ``responses``,
-    query ``parameters``, which follow the path's own); 401 and 403 are added.
-    """
-    _described[endpoint] = describe
-
-
-def describe_schemas(feature: str, describe: Callable[[], dict[str, dict[str, Any]]]) -> None:
-    """Let a feature add named schemas to the components (``describe`` runs per request)."""
-    _feature_schemas[feature] = describe
 
 
 def json_response(description: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -80,9 +61,7 @@ def _perform(actions: list[str]) -> dict[str, Any]:
             action: f"#/components/schemas/{schemas.action_schema_name(action)}"
             for action in actions
         },
-        "x-action-roles": {
-            action: _roles(services.ACTION_ROLES.get(action, ())) for action in actions
-        },
+        "x-action-roles": {action: _roles(roles_for(action)) for action in actions},
     }
 
 
@@ -149,7 +128,7 @@ def _operation(
     rule: Rule, view: Callable, extra: dict[str, Any], parameters: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     """Describe one route: its summary, path parameters, security, roles and answers."""
-    name = rule.endpoint.partition(".")[2]
+    name = rule.endpoint.rpartition(".")[2]
     operation: dict[str, Any] = {
         "operationId": name,
         "summary": (view.__doc__ or name).strip().splitlines()[0],
@@ -181,7 +160,7 @@ def _operation(
 
 def _paths(actions: list[str]) -> dict[str, dict[str, Any]]:
     prefix = current_app.blueprints["api"].url_prefix or ""
-    operations = {endpoint: describe() for endpoint, describe in _described.items()}
+    operations = {endpoint: describe() for endpoint, describe in registry().operations.items()}
     operations.update(_operations(actions))
     parameters = _parameters(actions)
     paths: dict[str, dict[str, Any]] = {}
@@ -199,7 +178,7 @@ def _paths(actions: list[str]) -> dict[str, dict[str, Any]]:
 
 def build_spec() -> dict[str, Any]:
     """Return the OpenAPI 3.1 description of this installation's API."""
-    actions = services.available_actions()
+    actions = available_actions()
     prefix = current_app.blueprints["api"].url_prefix or ""
     return {
         "openapi": "3.1.0",
@@ -231,7 +210,7 @@ def build_spec() -> dict[str, Any]:
 def _schemas(actions: list[str]) -> dict[str, Any]:
     """Return the core's named schemas and those the features add; a name is never reused."""
     named = schemas.components(actions)
-    for feature, describe in _feature_schemas.items():
+    for feature, describe in registry().schemas.items():
         added = describe()
         if clash := named.keys() & added.keys():
             raise ValueError(f"{feature} reuses the schema names {sorted(clash)}")

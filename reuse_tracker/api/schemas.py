@@ -12,7 +12,8 @@ from types import NoneType
 from typing import Any, get_args, get_type_hints
 
 from reuse_tracker.api import parsing
-from reuse_tracker.devices import registration, services
+from reuse_tracker.devices import registration
+from reuse_tracker.devices.actions import action_title
 from reuse_tracker.devices.fields import Field, fields_for
 from reuse_tracker.devices.lifecycle import ACTIONS, Status
 from reuse_tracker.devices.models import DEVICE_TYPES, GRADES
@@ -65,7 +66,7 @@ def action_schema(action: str) -> dict[str, Any]:
     schema: dict[str, Any] = {
         "type": "object",
         "title": action,
-        "description": services.action_title(action),
+        "description": action_title(action),
         "properties": properties,
     }
     required = [field.name for field in fields if field.required]

@@ -1,13 +1,12 @@
 """Devices, donations and stock as the JSON the API answers.
 
 Features add their own parts to the device answer through
-``register_device_section`` (the loans feature provides ``current_loan``), so
+``features.add_device_section`` (the loans feature provides ``current_loan``), so
 this module never imports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,18 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from reuse_tracker.auth.models import User
-from reuse_tracker.devices import lifecycle, services
+from reuse_tracker.devices import readiness, services
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import DEVICE_TYPES, Device, DeviceEvent
 from reuse_tracker.extensions import db
+from reuse_tracker.features import registry
 from reuse_tracker.intake.models import Donation, Donor
-
-#: Builds one part of the device answer; must run a constant number of queries.
-DeviceSection = Callable[[Device, User | None], Any]
-
-#: Parts of the device answer that features provide, with their value until one does.
-_sections: dict[str, DeviceSection] = {}
-SECTION_DEFAULTS: dict[str, Any] = {"current_loan": None}
 
 DEVICE_COLUMNS = (
     "asset_tag",
@@ -47,16 +40,10 @@ DEVICE_COLUMNS = (
 )
 
 
-def register_device_section(name: str, provider: DeviceSection) -> None:
-    """Let a feature provide the ``name`` part of every device answer."""
-    if name in DEVICE_COLUMNS or name in {
-        "donation",
-        "allowed_actions",
-        "events",
-        "missing_for_ready",
-    }:
-        raise ValueError(f"{name} is a core part of the device answer")
-    _sections[name] = provider
+#: Parts of the device answer the core builds; features may not take these names.
+CORE_SECTIONS = frozenset(
+    {*DEVICE_COLUMNS, "donation", "allowed_actions", "events", "missing_for_ready"}
+)
 
 
 def _plain(value: Any) -> Any:
@@ -77,15 +64,19 @@ def device(device: Device, user: User | None) -> dict[str, Any]:
     if device.status == Status.IN_WORKSHOP:
         answer["missing_for_ready"] = missing_for_ready(device)
     answer["events"] = [event(item) for item in services.events_of(device)]
-    answer.update(SECTION_DEFAULTS)
-    answer.update({name: provide(device, user) for name, provide in _sections.items()})
+    for name, (provide, _default) in registry().device_sections.items():
+        if name in CORE_SECTIONS:
+            raise ValueError(f"{name} is a core part of the device answer")
+        answer[name] = provide(device, user)
     return answer
 
 
 def missing_for_ready(device: Device) -> list[dict[str, str]]:
     """List what the device lacks to be marked ready: a stable code and a message."""
-    missing = lifecycle.missing_for_ready(services.workshop_events(device))
-    return [{"code": code, "message": str(services.GUARD_MESSAGES[code])} for code in missing]
+    return [
+        {"code": code, "message": readiness.guard_message(code)}
+        for code in readiness.missing_codes(device)
+    ]
 
 
 def event(event: DeviceEvent) -> dict[str, Any]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, url_for
+from flask import Response, jsonify, url_for
 from flask_babel import lazy_gettext as _l
 
-from reuse_tracker.api import auth, parsing, serializers
+from reuse_tracker.api import bp, parsing, serializers
 from reuse_tracker.api.openapi import build_spec
 from reuse_tracker.auth.access import EDIT_INTAKE, READ, current_actor, roles_required
 from reuse_tracker.devices import services
@@ -15,13 +15,7 @@ from reuse_tracker.errors import NotFoundError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.intake import services as intake
 from reuse_tracker.intake.models import Donation
-
-#: The largest id a database integer holds: beyond it a number is simply not found.
-MAX_ID = 2**31 - 1
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-bp.before_request(auth.authenticate)
-bp.after_request(auth.finish)
+from reuse_tracker.sizes import MAX_ID
 
 
 @bp.get("/openapi.json")

@@ -9,13 +9,10 @@ from flask import g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from reuse_tracker.auth.models import Role
 from reuse_tracker.errors import PermissionDenied, UserError
+from reuse_tracker.policy import EDIT_INTAKE, READ, WORKSHOP
 
-#: Who may do what; admins may do everything.
-EDIT_INTAKE = (Role.COORDINATOR, Role.WORKSHOP)
-WORKSHOP = (Role.COORDINATOR, Role.WORKSHOP)
-READ = (Role.COORDINATOR, Role.WORKSHOP, Role.MEDIATOR, Role.VIEWER)
+__all__ = ["EDIT_INTAKE", "READ", "WORKSHOP", "current_actor", "roles_required"]
 
 
 class Unauthenticated(UserError):

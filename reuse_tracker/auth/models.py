@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from reuse_tracker.db_types import UTCDateTime, utcnow
 from reuse_tracker.extensions import db
+from reuse_tracker.policy import FAMILY_ROLES
+from reuse_tracker.vocabulary import ROLE_TITLES, Role
 
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    COORDINATOR = "coordinator"
-    WORKSHOP = "workshop"
-    MEDIATOR = "mediator"
-    VIEWER = "viewer"
-
-
-#: Roles that may see who the families are.
-FAMILY_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.MEDIATOR})
+__all__ = ["ROLE_TITLES", "ApiToken", "Role", "User"]
 
 
 class User(UserMixin, db.Model):
@@ -84,12 +74,3 @@ class ApiToken(db.Model):
     @staticmethod
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
-
-
-ROLE_TITLES = {
-    Role.ADMIN: _l("administrator"),
-    Role.COORDINATOR: _l("coordinator"),
-    Role.WORKSHOP: _l("workshop technician"),
-    Role.MEDIATOR: _l("mediator"),
-    Role.VIEWER: _l("viewer"),
-}

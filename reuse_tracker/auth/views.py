@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from reuse_tracker.auth import services
+from reuse_tracker.auth import bp, services
 from reuse_tracker.auth.forms import LoginForm
 from reuse_tracker.auth.models import User
 from reuse_tracker.extensions import db, limiter, login_manager
-
-bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please sign in to see this page.")

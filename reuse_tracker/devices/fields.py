@@ -12,6 +12,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.errors import ValidationError
+from reuse_tracker.features import registry
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def _clean_datetime(raw: Any) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _clean_serial(raw: str) -> str:
+def clean_serial(raw: str) -> str:
     """Keep a storage serial as the drive reports it: trimmed, single spaces, upper case."""
     return " ".join(raw.split()).upper()
 
@@ -115,109 +116,19 @@ def _clean_checks(raw: Any) -> dict[str, str]:
     raise ValueError(_l("must map each check to passed or failed"))
 
 
-def _choices(*pairs: tuple[str, LazyString]) -> tuple[tuple[str, LazyString], ...]:
+def choices(*pairs: tuple[str, LazyString]) -> tuple[tuple[str, LazyString], ...]:
     return tuple(pairs)
 
 
-PASS_FAIL = _choices(("passed", _l("passed")), ("failed", _l("failed")))
+PASS_FAIL = choices(("passed", _l("passed")), ("failed", _l("failed")))
 NOTES = Field("notes", _l("Notes"), kind="longtext", max_length=2000)
-
-ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
-    "start_reconditioning": (NOTES,),
-    "record_erasure": (
-        Field(
-            "method",
-            _l("NIST SP 800-88 method"),
-            "choice",
-            True,
-            _choices(("clear", _l("Clear")), ("purge", _l("Purge")), ("destroy", _l("Destroy"))),
-        ),
-        Field(
-            "technique",
-            _l("Technique"),
-            "choice",
-            True,
-            _choices(
-                ("overwrite", _l("Overwrite")),
-                ("block_erase", _l("Block erase")),
-                ("crypto_erase", _l("Cryptographic erase")),
-                ("sanitize", _l("Sanitize command")),
-                ("physical_destruction", _l("Physical destruction")),
-            ),
-        ),
-        Field("tool", _l("Tool"), required=True, max_length=80),
-        Field("tool_version", _l("Tool version"), max_length=40),
-        Field(
-            "verification",
-            _l("Verification"),
-            "choice",
-            True,
-            _choices(("full", _l("Full")), ("sampling", _l("Sampling")), ("none", _l("None"))),
-        ),
-        Field("result", _l("Result"), "choice", True, PASS_FAIL),
-        Field("storage_serial", _l("Storage serial number"), max_length=80, cleaner=_clean_serial),
-        Field("storage_model", _l("Storage model"), max_length=120),
-        Field("storage_size_gb", _l("Storage size (GB)"), "int", minimum=0, maximum=1_000_000),
-        Field("tool_method", _l("Method in the tool (e.g. PRNG Stream)"), max_length=80),
-        Field("started_at", _l("Started at"), "datetime"),
-        Field("ended_at", _l("Ended at"), "datetime"),
-        NOTES,
-    ),
-    "record_diagnostics": (
-        Field("result", _l("Result"), "choice", True, PASS_FAIL),
-        Field("checks", _l("Checks"), "checks"),
-        Field("battery_health_pct", _l("Battery health (%)"), "int", minimum=0, maximum=100),
-        Field(
-            "storage_health",
-            _l("Storage health"),
-            "choice",
-            choices=_choices(
-                ("good", _l("good")), ("warning", _l("warning")), ("failing", _l("failing"))
-            ),
-        ),
-        NOTES,
-    ),
-    "grade": (
-        Field(
-            "grade",
-            _l("Cosmetic grade"),
-            "choice",
-            True,
-            _choices(
-                ("A", _l("A — like new")),
-                ("B", _l("B — light wear")),
-                ("C", _l("C — visible wear")),
-            ),
-        ),
-        Field("os", _l("Operating system installed"), max_length=120),
-        Field("image_version", _l("Software image version"), max_length=60),
-        NOTES,
-    ),
-    "mark_ready": (),
-    "harvest": (NOTES,),
-    "recycle": (
-        Field("weight_kg", _l("Weight (kg)"), "decimal", True, minimum=0.01, maximum=50),
-        Field("channel", _l("WEEE channel (eco-organisation)"), required=True, max_length=80),
-        Field("reference", _l("Pick-up reference"), max_length=80),
-        Field("collected_on", _l("Collected on"), "date"),
-        Field(
-            "treatment",
-            _l("Treatment (R code)"),
-            "choice",
-            choices=_choices(
-                ("R4", _l("R4 — recycling of metals")),
-                ("R5", _l("R5 — recycling of other inorganic materials")),
-                ("R12", _l("R12 — dismantling and sorting before recovery")),
-                ("R13", _l("R13 — storage pending recovery")),
-            ),
-        ),
-        NOTES,
-    ),
-}
 
 
 def fields_for(action: str) -> tuple[Field, ...]:
-    return ACTION_FIELDS.get(action, ())
+    """Return the fields ``action`` takes, from its ActionSpec."""
+    from reuse_tracker.devices.actions import fields_for as spec_fields
+
+    return spec_fields(action)
 
 
 def validate(action: str, data: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -292,18 +203,10 @@ def default_checklist(device_type: str) -> tuple[str, ...]:
     return DIAGNOSTIC_CHECKS.get(device_type, ())
 
 
-_checklist_provider: Callable[[str], tuple[str, ...]] = default_checklist
-
-
-def set_checklist_provider(provider: Callable[[str], tuple[str, ...]]) -> None:
-    """Let a feature supply the checklists (e.g. from a settings table) at application start."""
-    global _checklist_provider
-    _checklist_provider = provider
-
-
 def checklist_for(device_type: str) -> tuple[str, ...]:
-    """Return the diagnostic checks offered for ``device_type``."""
-    return _checklist_provider(device_type)
+    """Return the diagnostic checks offered for ``device_type`` (a feature may provide them)."""
+    provider = registry().providers.get("checklist", default_checklist)
+    return provider(device_type)
 
 
 def from_form(action: str, form: Mapping[str, str]) -> dict[str, Any]:

@@ -12,9 +12,10 @@ from labels import LAYOUTS, Label, LabelLayoutError, render_labels
 from reuse_tracker import sequences
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device, LabelBatch, PreprintedTag
-from reuse_tracker.devices.registration import TYPE_TITLES, format_tag
+from reuse_tracker.devices.registration import format_tag
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.vocabulary import TYPE_TITLES
 
 #: Labels one request may print (a full day's intake for a big workshop).
 MAX_LABELS = 5000

@@ -13,13 +13,15 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from reuse_tracker.db_types import JSONType, UTCDateTime, utcnow
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.extensions import db
+from reuse_tracker.vocabulary import DeviceType, Grade
 
 if TYPE_CHECKING:
     from reuse_tracker.auth.models import User
     from reuse_tracker.intake.models import Donation
 
-DEVICE_TYPES = ("laptop", "desktop", "monitor", "tablet", "smartphone")
-GRADES = ("A", "B", "C")
+#: The device types and grades, in the order pages list them.
+DEVICE_TYPES = tuple(DeviceType)
+GRADES = tuple(Grade)
 
 
 class Device(db.Model):

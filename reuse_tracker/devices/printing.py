@@ -4,27 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from labels import LAYOUTS
 from reuse_tracker.auth.access import WORKSHOP, current_actor, roles_required
 from reuse_tracker.auth.models import Role
-from reuse_tracker.devices import labelling
+from reuse_tracker.devices import bp, labelling
 from reuse_tracker.devices.models import Device, LabelBatch
 from reuse_tracker.devices.services import normalise_tag
-from reuse_tracker.devices.views import bp
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
-
-
-def pdf_response(data: bytes, filename: str) -> Response:
-    """Answer PDF bytes, shown in the browser, saved under ``filename``."""
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
+from reuse_tracker.web import pdf_response
 
 #: The layouts' titles in the user's language (the label library's titles are English).
 LAYOUT_TITLES = {

@@ -25,14 +25,6 @@ from reuse_tracker.devices.scanning import read_scan
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
 
-TYPE_TITLES = {
-    "laptop": _l("laptop"),
-    "desktop": _l("desktop"),
-    "monitor": _l("monitor"),
-    "tablet": _l("tablet"),
-    "smartphone": _l("smartphone"),
-}
-
 
 class DeviceSpec(NamedTuple):
     """What intake records of one device, checked (build it with ``clean_device``).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,79 +11,23 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from reuse_tracker.auth.models import Role, User
+from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
+from reuse_tracker.devices import actions, lifecycle, readiness
 from reuse_tracker.devices import fields as action_fields
-from reuse_tracker.devices import lifecycle
-from reuse_tracker.devices.lifecycle import Status, WorkshopEvent
+from reuse_tracker.devices.actions import action_title
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.errors import ConflictError, NotFoundError, PermissionDenied
 from reuse_tracker.extensions import db
-
-#: Actions the core performs on its own; the others need a feature's handler.
-CORE_ACTIONS = frozenset(
-    {
-        "start_reconditioning",
-        "record_erasure",
-        "record_diagnostics",
-        "grade",
-        "mark_ready",
-        "harvest",
-        "recycle",
-    }
-)
-
-Handler = Callable[[Device, dict[str, Any], User | None], None]
-
-
-@dataclass
-class _Registration:
-    fields: tuple[action_fields.Field, ...]
-    handler: Handler | None
-
-
-_registry: dict[str, _Registration] = {}
-
-#: Roles (besides admin) that may perform each action.
-ACTION_ROLES: dict[str, tuple[str, ...]] = dict.fromkeys(
-    CORE_ACTIONS, (Role.COORDINATOR, Role.WORKSHOP)
-)
-
-
-def register_action(
-    action: str,
-    fields: Sequence[action_fields.Field] = (),
-    handler: Handler | None = None,
-    roles: Sequence[str] = (Role.COORDINATOR, Role.WORKSHOP),
-) -> None:
-    """Let a feature take part in ``action``: its fields, and a handler run before the event.
-
-    The handler may refuse (raise a UserError) or enrich the event's payload
-    (mutate the dict it receives); it runs in the action's transaction.
-    """
-    if action not in lifecycle.TRANSITIONS:
-        raise ValueError(f"unknown action {action}")
-    action_fields.ACTION_FIELDS[action] = tuple(fields) or action_fields.fields_for(action)
-    _registry[action] = _Registration(tuple(fields), handler)
-    ACTION_ROLES[action] = tuple(roles)
-
-
-def may_perform(user: User | None, action: str) -> bool:
-    """Tell whether ``user``'s role allows ``action``."""
-    return user is not None and user.has_role(*ACTION_ROLES.get(action, ()))
-
-
-def available_actions() -> list[str]:
-    """List the actions this installation can perform, in lifecycle order."""
-    return [a for a in lifecycle.ACTIONS if a in CORE_ACTIONS or a in _registry]
+from reuse_tracker.vocabulary import STATUS_TITLES, title
 
 
 def allowed_actions(device: Device) -> list[str]:
     """List the actions allowed now on ``device``."""
-    return lifecycle.allowed_actions(device.status, among=available_actions())
+    return lifecycle.allowed_actions(device.status, among=actions.available_actions())
 
 
-def get_device(asset_tag: str, *, for_update: bool = False) -> Device:
+def get_device(asset_tag: str) -> Device:
     """Return the device with this tag (case-insensitive), or raise NotFoundError."""
     tag = normalise_tag(asset_tag)
     statement = sa.select(Device).where(Device.asset_tag == tag)
@@ -113,9 +57,10 @@ def perform(
     ConflictError when the action is not allowed now or the device changed.
     ``at`` dates the event (default: now); only loaders of past records (the demo) pass it.
     """
-    if action not in available_actions():
+    spec = actions.spec(action)
+    if spec is None or not spec.performable:
         raise NotFoundError(_l("Unknown action: %(action)s.", action=action))
-    if actor is not None and not may_perform(actor, action):
+    if actor is not None and not actions.may_perform(actor, action):
         raise PermissionDenied(_l("Your role does not allow this action."))
     payload = action_fields.validate(action, data)
     if expected_version is not None and expected_version != device.version:
@@ -129,10 +74,10 @@ def perform(
                 status=status_title(device.status),
             )
         )
-    _check_guards(device, action)
-    registration = _registry.get(action)
-    if registration and registration.handler:
-        registration.handler(device, payload, actor)
+    for guard in spec.guards:
+        guard(device)
+    if spec.handler:
+        spec.handler(device, payload, actor)
     return _append(device, action, payload, actor, at)
 
 
@@ -184,60 +129,6 @@ def _stale(device: Device) -> ConflictError:
     )
 
 
-def _check_guards(device: Device, action: str) -> None:
-    if action != "mark_ready":
-        return
-    missing = missing_codes(device)
-    if missing:
-        raise ConflictError(
-            _l("%(tag)s cannot be marked ready yet.", tag=device.asset_tag),
-            {"mark_ready": ", ".join(guard_message(code) for code in missing)},
-        )
-
-
-def workshop_events(device: Device) -> list[WorkshopEvent]:
-    """Return the events since the device last entered the workshop."""
-    entered = (
-        sa.select(sa.func.max(DeviceEvent.seq))
-        .where(DeviceEvent.device_id == device.id, DeviceEvent.action == "start_reconditioning")
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        sa.select(DeviceEvent.action, DeviceEvent.payload)
-        .where(DeviceEvent.device_id == device.id, DeviceEvent.seq > sa.func.coalesce(entered, 0))
-        .order_by(DeviceEvent.seq)
-    )
-    return [WorkshopEvent(action, payload or {}) for action, payload in rows]
-
-
-def missing_codes(device: Device) -> list[str]:
-    """List the codes of what the device lacks to be marked ready (see GUARD_MESSAGES)."""
-    if device.status != Status.IN_WORKSHOP:
-        return []
-    return lifecycle.missing_for_ready(
-        workshop_events(device), has_storage=device.type not in lifecycle.TYPES_WITHOUT_STORAGE
-    )
-
-
-def missing_for_ready(device: Device) -> list[str]:
-    """Explain, in the user's language, what the device lacks to be marked ready."""
-    return [guard_message(code) for code in missing_codes(device)]
-
-
-def guard_message(code: str) -> str:
-    return str(GUARD_MESSAGES[code])
-
-
-#: The action that fills each gap the readiness guards find.
-FIXED_BY = {
-    "erasure": "record_erasure",
-    "erasure_failed": "record_erasure",
-    "diagnostics": "record_diagnostics",
-    "diagnostics_failed": "record_diagnostics",
-    "grade": "grade",
-}
-
-
 @dataclass(frozen=True)
 class NextSteps:
     """What a user may do now with a device, what it lacks to be ready, and the likely next step."""
@@ -249,16 +140,16 @@ class NextSteps:
 
 def next_steps(device: Device, user: User | None) -> NextSteps:
     """Return the actions ``user`` may perform now, the readiness gaps and the suggested one."""
-    actions = [a for a in allowed_actions(device) if may_perform(user, a)]
-    missing = missing_codes(device) if "mark_ready" in actions else []
-    return NextSteps(actions, missing, suggested_action(actions, missing))
+    offered = [a for a in allowed_actions(device) if actions.may_perform(user, a)]
+    missing = readiness.missing_codes(device) if "mark_ready" in offered else []
+    return NextSteps(offered, missing, suggested_action(offered, missing))
 
 
-def suggested_action(actions: Sequence[str], missing: Sequence[str]) -> str | None:
-    """Return the action a technician most likely wants next among ``actions``."""
-    if "mark_ready" in actions:
-        return FIXED_BY[missing[0]] if missing else "mark_ready"
-    return actions[0] if actions else None
+def suggested_action(offered: Sequence[str], missing: Sequence[str]) -> str | None:
+    """Return the action a technician most likely wants next among ``offered``."""
+    if "mark_ready" in offered:
+        return readiness.FIXED_BY[missing[0]] if missing else "mark_ready"
+    return offered[0] if offered else None
 
 
 def events_of(device: Device) -> list[DeviceEvent]:
@@ -305,50 +196,6 @@ def _replay_problem(status: str, version: int, events: list[tuple[int, str]]) ->
     return None if replayed == status else str(replayed)
 
 
-ACTION_TITLES = {
-    "intake": _l("Intake"),
-    "start_reconditioning": _l("Start reconditioning"),
-    "record_erasure": _l("Record data erasure"),
-    "record_diagnostics": _l("Record diagnostics"),
-    "grade": _l("Grade"),
-    "install_part": _l("Install a part"),
-    "harvest_part": _l("Harvest a part"),
-    "mark_ready": _l("Mark ready"),
-    "reserve": _l("Reserve for a family"),
-    "cancel_reservation": _l("Cancel reservation"),
-    "hand_over": _l("Hand over"),
-    "return": _l("Record return"),
-    "report_lost": _l("Report lost"),
-    "transfer": _l("Transfer ownership"),
-    "harvest": _l("Harvest for parts"),
-    "recycle": _l("Send to recycling (WEEE)"),
-}
-
-STATUS_TITLES = {
-    "received": _l("received"),
-    "in_workshop": _l("in the workshop"),
-    "ready": _l("ready"),
-    "reserved": _l("reserved"),
-    "on_loan": _l("on loan"),
-    "returned": _l("returned"),
-    "lost": _l("lost"),
-    "transferred": _l("transferred"),
-    "harvested": _l("harvested"),
-    "recycled": _l("recycled"),
-}
-
-GUARD_MESSAGES = {
-    "erasure": _l("no verified data erasure recorded since it entered the workshop"),
-    "erasure_failed": _l("the latest erasure of a storage failed or was not verified"),
-    "diagnostics": _l("no diagnostics recorded"),
-    "diagnostics_failed": _l("the latest diagnostics failed"),
-    "grade": _l("no cosmetic grade"),
-}
-
-
-def action_title(action: str) -> str:
-    return str(ACTION_TITLES.get(action, action))
-
-
 def status_title(status: str | None) -> str:
-    return str(STATUS_TITLES.get(status or "", status or ""))
+    """Return a device state as the user reads it."""
+    return title(STATUS_TITLES, status)

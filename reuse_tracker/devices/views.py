@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
+from reuse_tracker.devices import actions, bp, readiness, services
 from reuse_tracker.devices import fields as action_fields
-from reuse_tracker.devices import services
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import DEVICE_TYPES, Device
-from reuse_tracker.devices.registration import TYPE_TITLES, serial_key
+from reuse_tracker.devices.registration import serial_key
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.intake.models import Donation, Donor
-
-bp = Blueprint("devices", __name__)
+from reuse_tracker.vocabulary import TYPE_TITLES
 
 
 @bp.app_context_processor
 def _device_helpers():
     return {
         "status_title": services.status_title,
-        "action_title": services.action_title,
+        "action_title": actions.action_title,
+        "done_title": actions.done_title,
         "type_title": lambda kind: str(TYPE_TITLES.get(kind, kind)),
         "STATUSES": [s.value for s in Status],
         "DEVICE_TYPES": DEVICE_TYPES,
@@ -122,7 +122,7 @@ def _render_detail(device, donation, donor, *, failed=None, errors=None, values=
         "donor": donor,
         "events": services.events_of(device),
         "actions": steps.actions,
-        "missing": [services.guard_message(code) for code in steps.missing],
+        "missing": [readiness.guard_message(code) for code in steps.missing],
         "suggested": steps.suggested,
         "fields_for": action_fields.fields_for,
         "failed": failed,
@@ -163,7 +163,7 @@ def act(asset_tag: str, action: str):
     flash(
         _(
             "%(action)s: done for %(tag)s.",
-            action=services.action_title(action),
+            action=actions.action_title(action),
             tag=device.asset_tag,
         ),
         "success",

@@ -18,10 +18,10 @@ except ImportError:  # WTForms < 3.3 takes (value, label) pairs
 
 
 from reuse_tracker.devices.models import DEVICE_TYPES
-from reuse_tracker.devices.registration import TYPE_TITLES
 from reuse_tracker.errors import labelled
 from reuse_tracker.intake import csv_import
 from reuse_tracker.intake.models import DONOR_KINDS
+from reuse_tracker.vocabulary import TYPE_TITLES
 
 #: Rows the grid shows at first, and how many "more rows" adds.
 GRID_ROWS = 10

@@ -17,14 +17,15 @@ from flask_babel import ngettext
 from reuse_tracker.auth.access import EDIT_INTAKE, roles_required
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.intake import csv_import, services
+from reuse_tracker.intake import bp, csv_import, services
 from reuse_tracker.intake.forms import (
     ImportForm,
     donor_data,
     import_errors,
     import_form_from,
 )
-from reuse_tracker.intake.views import _actor, _donor_names, bp
+from reuse_tracker.intake.views import _donor_names
+from reuse_tracker.web import actor
 
 #: Devices shown in an import preview; all of them are checked and counted.
 PREVIEW_ROWS = 200
@@ -72,7 +73,7 @@ def _preview(form: ImportForm, data: bytes, meta: dict, *, record: bool = False)
                 meta["donor"],
                 meta["received_on"],
                 parsed.rows,
-                actor=_actor(),
+                actor=actor(),
                 notes=meta["notes"],
                 row_label=parsed.row_label,
             )
@@ -161,7 +162,7 @@ def _store_upload(data: bytes, meta: dict) -> str:
             stale.unlink(missing_ok=True)
     token = secrets.token_urlsafe(24)
     (directory / f"{token}.csv").write_bytes(data)
-    (directory / f"{token}.json").write_text(json.dumps({**meta, "user_id": _actor().id}))
+    (directory / f"{token}.json").write_text(json.dumps({**meta, "user_id": actor().id}))
     return token
 
 
@@ -177,7 +178,7 @@ def _claim_upload(token: str) -> tuple[bytes, dict] | None:
     claimed = data_path.with_suffix(".claimed")
     try:
         meta = json.loads(meta_path.read_text())
-        if meta.get("user_id") != _actor().id:
+        if meta.get("user_id") != actor().id:
             return None
         fresh = data_path.stat().st_mtime >= time.time() - UPLOAD_TTL_SECONDS
         data_path.rename(claimed)

@@ -7,10 +7,10 @@ from flask import request
 from reuse_tracker.auth.access import WORKSHOP, roles_required
 from reuse_tracker.devices import labelling
 from reuse_tracker.devices.models import Device
-from reuse_tracker.devices.printing import pdf_response
 from reuse_tracker.extensions import db
+from reuse_tracker.intake import bp
 from reuse_tracker.intake.models import Donation
-from reuse_tracker.intake.views import bp
+from reuse_tracker.web import pdf_response
 
 
 @bp.route("/donations/<int:donation_id>/labels.pdf")

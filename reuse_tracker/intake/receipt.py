@@ -25,10 +25,10 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 from reuse_tracker import documents
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device
-from reuse_tracker.devices.registration import TYPE_TITLES
 from reuse_tracker.documents import GRID, PLAIN, paragraph
 from reuse_tracker.extensions import db
 from reuse_tracker.intake.models import Donation, Donor
+from reuse_tracker.vocabulary import TYPE_TITLES
 
 
 @dataclass(frozen=True)

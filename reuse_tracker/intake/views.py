@@ -7,8 +7,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -26,7 +24,7 @@ from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.intake import receipt, services
+from reuse_tracker.intake import bp, receipt, services
 from reuse_tracker.intake.forms import (
     DONOR_KIND_TITLES,
     GRID_MAX_ROWS,
@@ -39,16 +37,10 @@ from reuse_tracker.intake.forms import (
     too_many_rows,
 )
 from reuse_tracker.intake.models import Donation, Donor
-
-bp = Blueprint("intake", __name__)
+from reuse_tracker.web import actor, pdf_response
 
 #: Devices listed on a donation's page; the device list shows them all.
 DETAIL_DEVICES = 500
-
-
-def _actor() -> User | None:
-    actor = current_actor()
-    return actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
 
 
 def _may_edit() -> bool:
@@ -146,7 +138,7 @@ def new():
             donor_data(form),
             form.received_on.data,
             rows,
-            actor=_actor(),
+            actor=actor(),
             notes=form.notes.data or "",
             row_label=labels.__getitem__,
         )
@@ -179,12 +171,4 @@ def _donor_names() -> list[str]:
 def receipt_pdf(donation_id: int):
     data = receipt.for_donation(*_load(donation_id))
     filename = f"{data.reference}-receipt.pdf"
-    return Response(
-        receipt.render(data),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
-
-
-# The CSV import hangs on the same blueprint.
-from reuse_tracker.intake import import_views  # noqa: E402, F401
+    return pdf_response(receipt.render(data), filename)

@@ -12,15 +12,17 @@ from sqlalchemy.orm import selectinload
 
 from reuse_tracker.api import openapi, parsing
 from reuse_tracker.api.schemas import ref
-from reuse_tracker.api.views import bp
 from reuse_tracker.auth.access import READ, current_actor, roles_required
 from reuse_tracker.auth.models import Role
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import NotFoundError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.features import add_operation, add_schemas
+from reuse_tracker.loans import api_bp as bp
 from reuse_tracker.loans import families, programme, queries
 from reuse_tracker.loans.models import CLASSES, NEEDS, REFERRAL_SOURCES, Wave
 from reuse_tracker.loans.readiness import GO, LIKELY, SHORT, TypeReadiness
+from reuse_tracker.sizes import ID_CONVERTER
 
 #: Fields of a family that never go through the API: they are entered on the family's page.
 PERSONAL_FIELDS = (*families.CONTACT_FIELDS, "consent")
@@ -61,7 +63,7 @@ def list_waves() -> Response:
     return jsonify({"waves": [programme.wave_answer(wave) for wave in waves]})
 
 
-@bp.get("/waves/<int(max=2147483647):wave_id>/readiness")
+@bp.get(f"/waves/<{ID_CONVERTER}:wave_id>/readiness")
 @roles_required(*READ)
 def wave_readiness(wave_id: int) -> Response:
     """Say whether the stock is there for a wave: per device type, target to shortfall."""
@@ -268,21 +270,21 @@ def _operations() -> dict[str, dict[str, Any]]:
     location = {"description": "The wave's readiness in this API.", "schema": {"type": "string"}}
     answer = openapi.json_response
     return {
-        "api.create_wave": {
+        "api.loans.create_wave": {
             "requestBody": _json_body("WaveInput"),
             "responses": {
                 "201": answer("The wave.", ref("Wave"), headers={"Location": location}),
                 **openapi.error_responses(400, 413, 415, 422),
             },
         },
-        "api.list_waves": {"responses": {"200": answer("The waves.", ref("WaveList"))}},
-        "api.wave_readiness": {
+        "api.loans.list_waves": {"responses": {"200": answer("The waves.", ref("WaveList"))}},
+        "api.loans.wave_readiness": {
             "responses": {
                 "200": answer("The wave's readiness.", ref("Readiness")),
                 **openapi.error_responses(404),
             }
         },
-        "api.create_family": {
+        "api.loans.create_family": {
             "requestBody": _json_body("FamilyInput"),
             "responses": {
                 "201": answer("The family's reference.", ref("Family")),
@@ -292,6 +294,16 @@ def _operations() -> dict[str, dict[str, Any]]:
     }
 
 
-openapi.describe_schemas("loans", _schemas)
-for _endpoint in ("api.create_wave", "api.list_waves", "api.wave_readiness", "api.create_family"):
-    openapi.describe_operation(_endpoint, lambda endpoint=_endpoint: _operations()[endpoint])
+_OPERATIONS = (
+    "api.loans.create_wave",
+    "api.loans.list_waves",
+    "api.loans.wave_readiness",
+    "api.loans.create_family",
+)
+
+
+def register_openapi(app) -> None:
+    """Describe the loans' API routes and schemas in the OpenAPI document."""
+    add_schemas(app, "loans", _schemas)
+    for endpoint in _OPERATIONS:
+        add_operation(app, endpoint, lambda endpoint=endpoint: _operations()[endpoint])

@@ -6,11 +6,15 @@ import click
 from flask import current_app
 
 from reuse_tracker.extensions import db
-from reuse_tracker.loans import privacy
-from reuse_tracker.loans.views import bp
+from reuse_tracker.loans import privacy as family_privacy
 
 
-@bp.cli.command(
+@click.group(help="Protect the families' personal data.")
+def privacy() -> None:
+    pass
+
+
+@privacy.command(
     "purge",
     help="Blank the contact details and delete the charter signatures of "
     "families whose last loan closed more than FAMILY_RETENTION_DAYS ago.",
@@ -24,7 +28,7 @@ from reuse_tracker.loans.views import bp
 )
 def purge(dry_run: bool, days: int | None) -> None:
     retention = days if days is not None else current_app.config["FAMILY_RETENTION_DAYS"]
-    found = privacy.candidates(retention)
+    found = family_privacy.candidates(retention)
     for family in found:
         click.echo(
             f"  {family.reference}  last activity {family.last_activity:%Y-%m-%d}  "
@@ -37,7 +41,7 @@ def purge(dry_run: bool, days: int | None) -> None:
             fg="yellow",
         )
         return
-    count = privacy.purge([family.reference for family in found])
+    count = family_privacy.purge([family.reference for family in found])
     db.session.commit()
     click.secho(
         f"Pseudonymised {count} famil{'y' if count == 1 else 'ies'} "

@@ -10,13 +10,15 @@ from reuse_tracker.auth.access import READ, roles_required
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.loans import bp, queries
 from reuse_tracker.loans import families as family_services
-from reuse_tracker.loans import queries
 from reuse_tracker.loans.forms import FamilyForm, choices, family_data, show_errors
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
 from reuse_tracker.loans.programme import record_id
 from reuse_tracker.loans.services import find_family
-from reuse_tracker.loans.views import FAMILY_ROLES, _actor, bp, loan_status_title
+from reuse_tracker.loans.views import loan_status_title
+from reuse_tracker.policy import FAMILY_STAFF
+from reuse_tracker.web import actor
 
 PER_PAGE = 50
 
@@ -49,7 +51,7 @@ def families():
         pages=pages,
         waves=db.session.execute(sa.select(Wave.id, Wave.name).order_by(Wave.starts_on)).all(),
         schools=db.session.execute(sa.select(School.id, School.name).order_by(School.name)).all(),
-        sees_families=_actor().sees_families,
+        sees_families=actor().sees_families,
         statuses=[(status, loan_status_title(status)) for status in queries.FAMILY_STATUSES],
     )
 
@@ -89,7 +91,7 @@ def _choices(form: FamilyForm, family: Family | None = None) -> FamilyForm:
 
 
 @bp.route("/families/new", methods=["GET", "POST"])
-@roles_required(*FAMILY_ROLES)
+@roles_required(*FAMILY_STAFF)
 def new_family():
     form = _choices(FamilyForm())
     if request.method == "GET":
@@ -97,7 +99,7 @@ def new_family():
         form.wave.data = request.args.get("wave", "")
         return render_template("loans/family_form.html", form=form, family=None)
     try:
-        family = family_services.create_family(family_data(form), _actor())
+        family = family_services.create_family(family_data(form), actor())
     except ValidationError as error:
         db.session.rollback()
         return render_template(
@@ -119,7 +121,7 @@ def _family(reference: str) -> Family:
 
 
 @bp.route("/families/<reference>")
-@roles_required(*FAMILY_ROLES)
+@roles_required(*FAMILY_STAFF)
 def family(reference: str):
     family = _family(reference)
     loans = db.session.execute(
@@ -133,7 +135,7 @@ def family(reference: str):
 
 
 @bp.route("/families/<reference>/edit", methods=["GET", "POST"])
-@roles_required(*FAMILY_ROLES)
+@roles_required(*FAMILY_STAFF)
 def edit_family(reference: str):
     family = _family(reference)
     if request.method == "GET":
@@ -147,7 +149,7 @@ def edit_family(reference: str):
         return render_template("loans/family_form.html", form=form, family=family)
     form = _choices(FamilyForm(), family)
     try:
-        family_services.update_family(family, family_data(form), _actor())
+        family_services.update_family(family, family_data(form), actor())
     except ValidationError as error:
         db.session.rollback()
         family = _family(reference)

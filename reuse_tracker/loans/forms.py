@@ -25,9 +25,9 @@ except ImportError:  # WTForms < 3.3 takes (value, label) pairs
 
 
 from reuse_tracker.devices.models import DEVICE_TYPES
-from reuse_tracker.devices.registration import TYPE_TITLES
 from reuse_tracker.errors import labelled
 from reuse_tracker.loans.models import CLASSES
+from reuse_tracker.vocabulary import TYPE_TITLES
 
 NETWORK_TITLES = {"REP+": _l("REP+"), "REP": _l("REP"), "none": _l("none")}
 SOURCE_TITLES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -15,12 +15,14 @@ from reuse_tracker.devices.models import Device
 from reuse_tracker.devices.scanning import read_scan
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.loans import charter, charter_text, queries, signature
+from reuse_tracker.loans import bp, charter, charter_text, queries, signature
 from reuse_tracker.loans.families import waiting_statement
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
 from reuse_tracker.loans.programme import record_id
 from reuse_tracker.loans.services import active_loan, default_due_on
-from reuse_tracker.loans.views import COORDINATION, FAMILY_ROLES, ID, _actor, bp
+from reuse_tracker.policy import COORDINATION, FAMILY_STAFF
+from reuse_tracker.sizes import ID_CONVERTER as ID
+from reuse_tracker.web import actor, pdf_response
 
 
 def _get(model: type, key: int):
@@ -35,7 +37,7 @@ OVERDUE_PER_PAGE = 50
 
 
 @bp.route(f"/handover/<{ID}:wave_id>/<{ID}:school_id>")
-@roles_required(*FAMILY_ROLES)
+@roles_required(*FAMILY_STAFF)
 def handover(wave_id: int, school_id: int):
     wave, school = _get(Wave, wave_id), _get(School, school_id)
     loans = db.session.execute(
@@ -64,7 +66,7 @@ def handover(wave_id: int, school_id: int):
 
 
 @bp.route(f"/handover/<{ID}:wave_id>/<{ID}:school_id>", methods=["POST"])
-@roles_required(*FAMILY_ROLES)
+@roles_required(*FAMILY_STAFF)
 def hand_over(wave_id: int, school_id: int):
     """Hand the scanned device to the family it is reserved for."""
     wave, school = _get(Wave, wave_id), _get(School, school_id)
@@ -87,7 +89,7 @@ def hand_over(wave_id: int, school_id: int):
         or (str(loan.family.association_id) if loan.family.association_id else ""),
         "due_on": request.form.get("due_on", ""),
     }
-    device_services.perform(device, "hand_over", data, actor=_actor())
+    device_services.perform(device, "hand_over", data, actor=actor())
     db.session.commit()
     flash(
         _("%(tag)s handed over to %(family)s.", tag=device.asset_tag, family=loan.family.reference),
@@ -97,7 +99,7 @@ def hand_over(wave_id: int, school_id: int):
 
 
 @bp.route("/loans/overdue")
-@roles_required(*FAMILY_ROLES)
+@roles_required(*FAMILY_STAFF)
 def overdue():
     today = date.today()
     filters = {
@@ -125,28 +127,24 @@ def overdue():
 
 
 @bp.route(f"/loans/<{ID}:loan_id>/charter.pdf")
-@roles_required(*FAMILY_ROLES)
+@roles_required(*FAMILY_STAFF)
 def charter_pdf(loan_id: int):
     found = charter.for_loan(loan_id)
     if found is None:
         abort(404)
     loan, data = found
     filename = f"charte-{data.family}-{loan.id}.pdf"
-    return Response(
-        charter.render(data),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
+    return pdf_response(charter.render(data), filename)
 
 
 @bp.route(f"/loans/<{ID}:loan_id>/sign", methods=["GET", "POST"])
-@roles_required(*FAMILY_ROLES)
+@roles_required(*FAMILY_STAFF)
 def sign(loan_id: int):
     """Let the family read the charter and sign it with a finger on a tablet."""
     loan = _get(Loan, loan_id)
     if request.method == "POST":
         try:
-            signature.sign(loan, request.form.get("signature", ""), _actor())
+            signature.sign(loan, request.form.get("signature", ""), actor())
         except ValidationError as error:
             db.session.rollback()
             flash(error.full_message, "danger")
@@ -164,7 +162,7 @@ def charter_settings():
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            charter_text.save_texts(request.form, _actor())
+            charter_text.save_texts(request.form, actor())
         except ValidationError as error:
             db.session.rollback()
             errors = error.fields

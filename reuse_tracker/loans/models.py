@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from reuse_tracker.db_types import JSONType, UTCDateTime, utcnow
 from reuse_tracker.extensions import db
+from reuse_tracker.vocabulary import ACTIVE_LOAN_STATUSES, Condition, LoanStatus
 
 if TYPE_CHECKING:
     from reuse_tracker.auth.models import User
@@ -19,9 +20,8 @@ NETWORKS = ("REP+", "REP", "none")
 REFERRAL_SOURCES = ("school", "social_services", "association")
 CLASSES = ("CP", "CE1", "CE2", "CM1", "CM2", "6e", "5e", "4e", "3e")
 NEEDS = ("computer", "connection", "support")
-RETURN_CONDITIONS = ("good", "worn", "damaged", "broken")
-LOAN_STATUSES = ("reserved", "on_loan", "returned", "lost", "transferred", "cancelled")
-ACTIVE_LOAN_STATUSES = ("reserved", "on_loan")
+RETURN_CONDITIONS = tuple(Condition)
+LOAN_STATUSES = tuple(s for s in LoanStatus if s not in (LoanStatus.WAITING, LoanStatus.CLOSED))
 #: The rows the partial unique indexes cover: at most one active loan per device and family.
 ACTIVE_LOAN = sa.text("status IN ('reserved', 'on_loan')")
 

@@ -15,11 +15,10 @@ from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.models import NETWORKS, Association, School, Wave
 from reuse_tracker.loans.uai import normalise_uai, uai_problem
+from reuse_tracker.sizes import MAX_ID
 
 INVALID = _l("Some fields are missing or invalid.")
 MAX_TARGET = 100_000
-#: The largest record number an INTEGER column holds; larger ones cannot exist.
-MAX_ID = 2**31 - 1
 
 
 def record_id(raw: Any) -> int | None:

@@ -16,7 +16,6 @@ from reuse_tracker.devices import services as device_services
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import ConflictError, UserError, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.loans.action_fields import LOAN_FIELDS, LOAN_ROLES
 from reuse_tracker.loans.models import (
     ACTIVE_LOAN_STATUSES,
     Association,
@@ -25,26 +24,6 @@ from reuse_tracker.loans.models import (
     Wave,
 )
 from reuse_tracker.loans.programme import record_id
-
-
-def register_loan_actions() -> None:
-    """Join the action service with the loan actions, and the device answer with its loan."""
-    from reuse_tracker.api.serializers import register_device_section
-    from reuse_tracker.loans import queries
-    from reuse_tracker.main.views import register_dashboard_panel
-
-    handlers = {
-        "reserve": _on_reserve,
-        "cancel_reservation": _on_cancel,
-        "hand_over": _on_hand_over,
-        "return": _on_return,
-        "report_lost": _on_lost,
-        "transfer": _on_transfer,
-    }
-    for action, handler in handlers.items():
-        device_services.register_action(action, LOAN_FIELDS[action], handler, LOAN_ROLES[action])
-    register_device_section("current_loan", current_loan_answer)
-    register_dashboard_panel("loans/_next_wave.html", queries.next_wave_panel)
 
 
 def active_loan(device_id: int) -> Loan | None:
@@ -58,7 +37,7 @@ def find_family(reference: str) -> Family | None:
     return db.session.scalar(sa.select(Family).where(Family.reference == reference.strip().upper()))
 
 
-def _on_reserve(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+def on_reserve(device: Device, payload: dict[str, Any], actor: User | None) -> None:
     """Check the family and the wave, then create the reservation's Loan."""
     family = find_family(payload["family"])
     if family is None:
@@ -156,12 +135,12 @@ def _close(loan: Loan | None, status: str, note: str | None = None) -> None:
         loan.closing_note = note[:2000]
 
 
-def _on_cancel(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+def on_cancel(device: Device, payload: dict[str, Any], actor: User | None) -> None:
     """Cancel the reservation; the family goes back to its wave's waiting list."""
     _close(_loan_for(device, payload, "reserved"), "cancelled", payload.get("reason"))
 
 
-def _on_hand_over(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+def on_hand_over(device: Device, payload: dict[str, Any], actor: User | None) -> None:
     """Start the loan: the charter's date, the association present, the due date."""
     signed_on = date.fromisoformat(payload["charter_signed_on"])
     if signed_on > date.today():
@@ -221,7 +200,7 @@ def _association(raw: str | None) -> Association | None:
     return association
 
 
-def _on_return(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+def on_return(device: Device, payload: dict[str, Any], actor: User | None) -> None:
     """End the loan with the device's condition; the device goes back to the workshop."""
     loan = _loan_for(device, payload, "on_loan")
     _close(loan, "returned", payload.get("notes"))
@@ -230,11 +209,11 @@ def _on_return(device: Device, payload: dict[str, Any], actor: User | None) -> N
         loan.return_condition = payload["condition"]
 
 
-def _on_lost(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+def on_lost(device: Device, payload: dict[str, Any], actor: User | None) -> None:
     _close(_loan_for(device, payload, "on_loan"), "lost", payload["circumstances"])
 
 
-def _on_transfer(device: Device, payload: dict[str, Any], actor: User | None) -> None:
+def on_transfer(device: Device, payload: dict[str, Any], actor: User | None) -> None:
     note = " — ".join(filter(None, [payload.get("decision"), payload.get("notes")]))
     _close(_loan_for(device, payload, "on_loan"), "transferred", note)
 

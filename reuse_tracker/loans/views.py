@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from reuse_tracker.auth.access import READ, current_actor, roles_required
-from reuse_tracker.auth.models import Role
+from reuse_tracker.auth.access import READ, roles_required
 from reuse_tracker.devices import services as device_services
 from reuse_tracker.devices.scanning import read_scan
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.loans import action_fields, allocation, programme, queries, services
+from reuse_tracker.loans import allocation, bp, programme, queries, services
 from reuse_tracker.loans.families import waiting_statement
 from reuse_tracker.loans.forms import (
     FAMILY_DEVICE_TYPES,
@@ -28,15 +27,10 @@ from reuse_tracker.loans.forms import (
     wave_data,
 )
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
-
-bp = Blueprint("loans", __name__, cli_group="privacy")
-#: A record number in a URL: never beyond what an INTEGER column holds.
-ID = "int(max=2147483647)"
-
-#: Who plans waves and allocates devices (admins always may).
-COORDINATION = (Role.COORDINATOR,)
-#: Who may see and handle families: coordinators and mediators (and admins).
-FAMILY_ROLES = (Role.COORDINATOR, Role.MEDIATOR)
+from reuse_tracker.policy import COORDINATION
+from reuse_tracker.sizes import ID_CONVERTER as ID
+from reuse_tracker.vocabulary import CONDITION_TITLES, LOAN_STATUS_TITLES, LoanStatus, title
+from reuse_tracker.web import actor
 
 
 @bp.app_context_processor
@@ -46,18 +40,13 @@ def _loan_helpers():
         "SOURCE_TITLES": SOURCE_TITLES,
         "NEED_TITLES": NEED_TITLES,
         "loan_status_title": loan_status_title,
-        "condition_title": lambda c: str(action_fields.CONDITION_TITLES.get(c, c or "")),
+        "condition_title": lambda c: title(CONDITION_TITLES, c),
     }
 
 
 def loan_status_title(status: str | None) -> str:
     """Name a loan status (None: the family is waiting) as people read it."""
-    return str(action_fields.LOAN_STATUS_TITLES.get(status or "waiting", status))
-
-
-def _actor():
-    actor = current_actor()
-    return actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
+    return title(LOAN_STATUS_TITLES, status or LoanStatus.WAITING)
 
 
 def _wave(wave_id: int) -> Wave:
@@ -94,7 +83,7 @@ def waves(form: WaveForm | None = None, errors: dict | None = None, status: int 
         errors=errors or {},
         summary=show_errors(form, errors or {}),
         types=FAMILY_DEVICE_TYPES,
-        may_plan=_actor().has_role(*COORDINATION),
+        may_plan=actor().has_role(*COORDINATION),
     ), status
 
 
@@ -121,7 +110,7 @@ def create_wave():
 @roles_required(*READ)
 def wave(wave_id: int):
     wave = _wave(wave_id)
-    user = _actor()
+    user = actor()
     figures = queries.readiness_for(wave)
     context = {
         "wave": wave,
@@ -154,7 +143,7 @@ def reserve(wave_id: int):
     device = device_services.get_device(tag)
     reference = request.form.get("family", "")
     device_services.perform(
-        device, "reserve", {"family": reference, "wave": wave.id}, actor=_actor()
+        device, "reserve", {"family": reference, "wave": wave.id}, actor=actor()
     )
     db.session.commit()
     flash(
@@ -179,7 +168,7 @@ def allocate(wave_id: int):
         raise UserError(_("The proposal sent back is not readable. Reload the page.")) from None
     if not pairs:
         raise UserError(_("There is nothing to reserve."))
-    count = services.apply_proposal(wave, pairs, _actor())
+    count = services.apply_proposal(wave, pairs, actor())
     db.session.commit()
     flash(ngettext("%(num)s device reserved.", "%(num)s devices reserved.", count), "success")
     return redirect(url_for(".wave", wave_id=wave.id))
@@ -206,7 +195,7 @@ def schools(form: SchoolForm | None = None, errors: dict | None = None, status: 
         schools=rows,
         form=form,
         summary=show_errors(form, errors or {}),
-        may_edit=_actor().has_role(*COORDINATION),
+        may_edit=actor().has_role(*COORDINATION),
     ), status
 
 
@@ -236,7 +225,7 @@ def associations(
         associations=rows,
         form=form,
         summary=show_errors(form, errors or {}),
-        may_edit=_actor().has_role(*COORDINATION),
+        may_edit=actor().has_role(*COORDINATION),
     ), status
 
 
@@ -252,7 +241,3 @@ def create_association():
     db.session.commit()
     flash(_("The association %(name)s was added.", name=association.name), "success")
     return redirect(url_for(".associations"))
-
-
-# The other pages of the feature attach their routes to ``bp``.
-from reuse_tracker.loans import family_views, handover_views, wave_edit_views  # noqa: E402, F401

@@ -15,11 +15,11 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy.orm.attributes import flag_modified
 
-from reuse_tracker.devices.registration import TYPE_TITLES
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.loans import queries
 from reuse_tracker.loans.models import Wave
 from reuse_tracker.loans.programme import INVALID, check_wave, flush_wave, stale_wave
+from reuse_tracker.vocabulary import TYPE_TITLES
 
 #: What a wave's edit may change; the other fields have their own routes (opening, closing).
 EDITABLE = ("name", "starts_on", "ends_on", "targets", "schools")

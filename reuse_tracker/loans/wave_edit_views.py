@@ -11,7 +11,7 @@ from reuse_tracker.auth.access import roles_required
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.loans import queries, wave_changes
+from reuse_tracker.loans import bp, queries, wave_changes
 from reuse_tracker.loans.forms import (
     FAMILY_DEVICE_TYPES,
     WaveEditForm,
@@ -20,7 +20,9 @@ from reuse_tracker.loans.forms import (
     wave_data,
 )
 from reuse_tracker.loans.models import Wave
-from reuse_tracker.loans.views import COORDINATION, ID, _school_choices, _wave, bp
+from reuse_tracker.loans.views import _school_choices, _wave
+from reuse_tracker.policy import COORDINATION
+from reuse_tracker.sizes import ID_CONVERTER as ID
 
 
 def _filled_form(wave: Wave) -> WaveEditForm:

@@ -9,10 +9,12 @@ from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.api import openapi, parsing, serializers
 from reuse_tracker.api.schemas import ref
-from reuse_tracker.api.views import bp, device_by_tag
+from reuse_tracker.api.views import device_by_tag
 from reuse_tracker.auth.access import WORKSHOP, current_actor, roles_required
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.features import add_operation, add_schemas
+from reuse_tracker.workshop import api_bp as bp
 from reuse_tracker.workshop import erasure_import
 
 #: The form field that carries the log in a multipart/form-data upload.
@@ -146,5 +148,7 @@ def _schemas() -> dict[str, dict[str, Any]]:
     }
 
 
-openapi.describe_operation("api.erasure_log", _describe_erasure_log)
-openapi.describe_schemas("workshop", _schemas)
+def register_openapi(app) -> None:
+    """Describe the workshop's API routes and schemas in the OpenAPI document."""
+    add_operation(app, "api.workshop.erasure_log", _describe_erasure_log)
+    add_schemas(app, "workshop", _schemas)

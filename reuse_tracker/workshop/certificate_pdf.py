@@ -16,8 +16,8 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 
 from reuse_tracker import documents
 from reuse_tracker.devices.fields import value_title
-from reuse_tracker.devices.registration import TYPE_TITLES
 from reuse_tracker.documents import GRID, PLAIN, paragraph
+from reuse_tracker.vocabulary import TYPE_TITLES
 from reuse_tracker.workshop.certificate import CertificateData, Disk, Machine
 
 PAGE = landscape(A4)

@@ -15,9 +15,9 @@ from reuse_tracker.auth.models import Role
 from reuse_tracker.devices import services as actions
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.workshop import certificate, certificate_pdf, erasure_import, weee
+from reuse_tracker.web import pdf_response
+from reuse_tracker.workshop import bp, certificate, certificate_pdf, erasure_import, weee
 from reuse_tracker.workshop.pages import zone
-from reuse_tracker.workshop.views import bp
 
 
 @bp.route("/donations/<int:donation_id>/erasure-certificate.pdf")
@@ -26,11 +26,7 @@ def erasure_certificate(donation_id: int):
     today = datetime.now(zone()).date()
     data = certificate.for_donation(donation_id, current_actor(), today)
     filename = f"{data.reference}-erasure-certificate.pdf"
-    return Response(
-        certificate_pdf.render(data),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
+    return pdf_response(certificate_pdf.render(data), filename)
 
 
 def _period() -> tuple[date, date]:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
 from reuse_tracker.auth.models import User
-from reuse_tracker.devices import services
+from reuse_tracker.devices import actions, services
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.errors import PermissionDenied, ValidationError
 from reuse_tracker.workshop import nwipe
@@ -115,7 +115,7 @@ def import_log(
     Refuses a caller who may not record erasures before reading the log, so that
     the answer never depends on the file for them; the caller rolls back on error.
     """
-    if actor is not None and not services.may_perform(actor, "record_erasure"):
+    if actor is not None and not actions.may_perform(actor, "record_erasure"):
         raise PermissionDenied(_l("Your role does not allow this action."))
     report = read_log(data)
     filename = log_name(filename)

@@ -17,12 +17,11 @@ from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.devices.scanning import read_scan
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.policy import WORKSHOP_READERS
 from reuse_tracker.workshop import board as workshop_board
-from reuse_tracker.workshop import checklists, parts
-from reuse_tracker.workshop.views import bp
+from reuse_tracker.workshop import bp, checklists, parts
 
 #: Who sees the board and the stock; only WORKSHOP roles change anything.
-BOARD = (Role.COORDINATOR, Role.WORKSHOP, Role.VIEWER)
 #: Long waits are highlighted on the board.
 LONG_WAIT_DAYS = 7
 
@@ -32,7 +31,7 @@ def zone() -> ZoneInfo:
 
 
 @bp.route("/workshop")
-@roles_required(*BOARD)
+@roles_required(*WORKSHOP_READERS)
 def board():
     now = utcnow()
     activity: dict[str, dict[str, workshop_board.Activity]] = {}
@@ -54,7 +53,7 @@ def board():
 
 
 @bp.route("/workshop/go")
-@roles_required(*BOARD)
+@roles_required(*WORKSHOP_READERS)
 def go():
     """Open the scanned device at its next step."""
     code = request.args.get("code", "")
@@ -71,7 +70,7 @@ def go():
 
 
 @bp.route("/workshop/parts")
-@roles_required(*BOARD)
+@roles_required(*WORKSHOP_READERS)
 def parts_stock():
     return _render_parts()
 

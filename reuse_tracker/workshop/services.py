@@ -1,7 +1,7 @@
 """The workshop's part in the device actions: extra checks, and parts moved in and out of stock.
 
-``register_workshop_actions`` is called once when the application starts: each handler runs
-inside the action's transaction, before its event is written, and may refuse the action.
+The workshop's ActionSpecs (``workshop/actions.py``) name these handlers: each runs inside the
+action's transaction, before its event is written, and may refuse the action.
 """
 
 from __future__ import annotations
@@ -15,45 +15,10 @@ from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices import fields as action_fields
-from reuse_tracker.devices.fields import NOTES, Field
 from reuse_tracker.devices.models import Device
-from reuse_tracker.devices.registration import TYPE_TITLES
-from reuse_tracker.devices.services import register_action
 from reuse_tracker.errors import ValidationError
-from reuse_tracker.workshop import checklists, parts, weee
-from reuse_tracker.workshop.checklists import checklist_for
-
-__all__ = ["checklist_for", "register_workshop_actions"]
-
-KIND_CHOICES = tuple((kind, parts.KIND_TITLES[kind]) for kind in parts.PART_KINDS)
-PART_FIELDS = (
-    Field("kind", _l("Part kind"), "choice", True, KIND_CHOICES),
-    Field("spec", _l("Specification (e.g. DDR4 8 GB 2666 SO-DIMM)"), required=True, max_length=120),
-    Field("quantity", _l("Quantity"), "int", minimum=1, maximum=parts.MAX_QUANTITY),
-    NOTES,
-)
-HARVEST_FIELDS = (
-    Field(
-        "parts",
-        _l("Parts taken to stock, one a line: kind; specification; quantity"),
-        "longtext",
-        max_length=2000,
-        cleaner=parts.parse_parts,
-        display=parts.describe_parts,
-    ),
-    NOTES,
-)
-
-
-def register_workshop_actions() -> None:
-    """Join the action service: checks on erasures, diagnostics and recycling; the parts stock."""
-    register_action("record_erasure", handler=check_erasure)
-    register_action("record_diagnostics", handler=check_diagnostics)
-    register_action("recycle", handler=check_recycling)
-    register_action("harvest", HARVEST_FIELDS, handler=stock_harvested_parts)
-    register_action("harvest_part", PART_FIELDS, handler=harvest_part)
-    register_action("install_part", PART_FIELDS, handler=install_part)
-    action_fields.set_checklist_provider(checklists.checklist_for)
+from reuse_tracker.vocabulary import TYPE_TITLES
+from reuse_tracker.workshop import parts, weee
 
 
 def _refuse(action: str, errors: dict[str, Any]) -> ValidationError:

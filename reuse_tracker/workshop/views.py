@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
 from reuse_tracker.auth.access import READ, current_actor, roles_required
+from reuse_tracker.devices import actions, readiness, services
 from reuse_tracker.devices import fields as action_fields
-from reuse_tracker.devices import services
 from reuse_tracker.devices.models import Device
-from reuse_tracker.devices.registration import TYPE_TITLES
 from reuse_tracker.devices.scanning import read_scan
 from reuse_tracker.errors import UserError
 from reuse_tracker.extensions import db
-
-bp = Blueprint("workshop", __name__)
+from reuse_tracker.vocabulary import TYPE_TITLES
+from reuse_tracker.workshop import bp
 
 
 def batch_actions() -> list[str]:
     """Actions a stack of devices can receive at the scan station, for this user."""
     user = current_actor()
-    return [a for a in services.available_actions() if services.may_perform(user, a)]
+    return [a for a in actions.available_actions() if actions.may_perform(user, a)]
 
 
 @bp.route("/scan")
@@ -44,7 +43,7 @@ def _device_card(device: Device) -> dict:
         "asset_tag": device.asset_tag,
         "type": str(TYPE_TITLES.get(device.type, device.type)).capitalize(),
         "suggested": steps.suggested,
-        "missing": [services.guard_message(code) for code in steps.missing],
+        "missing": [readiness.guard_message(code) for code in steps.missing],
         "label": device.label,
         "serial": device.serial,
         "status": device.status,
@@ -55,7 +54,7 @@ def _device_card(device: Device) -> dict:
         "actions": [
             {
                 "action": a,
-                "title": services.action_title(a),
+                "title": actions.action_title(a),
                 "needs_fields": bool(action_fields.fields_for(a)),
                 "url": url_for("devices.detail", asset_tag=device.asset_tag, open=a),
             }
@@ -110,11 +109,7 @@ def apply():
         device=_device_card(device),
         message=_(
             "%(action)s: done for %(tag)s.",
-            action=services.action_title(action),
+            action=actions.action_title(action),
             tag=device.asset_tag,
         ),
     )
-
-
-# The workshop's other pages hang on the same blueprint.
-from reuse_tracker.workshop import documents, pages  # noqa: E402, F401

@@ -7,7 +7,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from reuse_tracker.devices import lifecycle, services
+from reuse_tracker.devices import actions, lifecycle
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.extensions import db
 from tests.conftest import ERASURE
@@ -95,7 +95,7 @@ def test_an_action_not_allowed_in_the_current_state_is_409(api, make_device):
 def test_an_unknown_or_unavailable_action_is_404(api, make_device):
     tag = make_device("received").asset_tag
     caller = api("admin")
-    unavailable = set(lifecycle.ACTIONS) - set(services.available_actions())
+    unavailable = set(lifecycle.ACTIONS) - set(actions.available_actions())
     assert "intake" in unavailable  # only a donation's registration performs it
     for action in ["teleport", "Start_Reconditioning", *sorted(unavailable)]:
         _assert_error(caller.act(tag, action, {}), 404, "not_found")

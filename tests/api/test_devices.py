@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reuse_tracker.api import serializers
+from reuse_tracker.features import DuplicateRegistration, add_device_section, registry
 
 DEVICE_KEYS = {
     "asset_tag",
@@ -87,16 +88,19 @@ def test_a_device_costs_the_same_queries_however_long_its_history(api, make_devi
     assert counts == [4, 4], counts
 
 
-def test_a_feature_can_add_its_part_to_the_device_answer(api, make_device, monkeypatch):
-    monkeypatch.setattr(serializers, "_sections", {})
-    serializers.register_device_section(
-        "current_loan", lambda device, user: {"id": 7, "for": user.role}
+def test_a_feature_can_add_its_part_to_the_device_answer(app, api, make_device, monkeypatch):
+    sections = registry(app).device_sections
+    monkeypatch.setitem(
+        sections, "current_loan", (lambda device, user: {"for": getattr(user, "role", None)}, None)
     )
     device = make_device("received")
     answer = api("mediator").get(f"/devices/{device.asset_tag}").json
-    assert answer["current_loan"] == {"id": 7, "for": "mediator"}
-    with pytest.raises(ValueError):
-        serializers.register_device_section("status", lambda device, user: None)
+    assert answer["current_loan"] == {"for": "mediator"}
+    with pytest.raises(DuplicateRegistration):
+        add_device_section(app, "current_loan", lambda device, user: None)
+    monkeypatch.setitem(sections, "status", (lambda device, user: None, None))
+    with pytest.raises(ValueError, match="core part"):
+        serializers.device(device, None)
 
 
 def test_stock_counts_devices_by_status_and_type(api, make_device):

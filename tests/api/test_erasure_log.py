@@ -231,11 +231,15 @@ def test_the_roles_that_record_erasures_may_upload_a_log(api, client, make_devic
 
 
 def test_a_role_refused_by_the_action_service_is_refused_before_the_log_is_read(
-    api, make_device, monkeypatch
+    app, api, make_device, monkeypatch
 ):
-    from reuse_tracker.devices import services
+    from dataclasses import replace
 
-    monkeypatch.setitem(services.ACTION_ROLES, "record_erasure", ("coordinator",))
+    from reuse_tracker.features import registry
+
+    actions = registry(app).actions
+    narrowed = replace(actions["record_erasure"], roles=("coordinator",))
+    monkeypatch.setitem(actions, "record_erasure", narrowed)
     device = make_device("in_workshop")
     response = _send_text(api("workshop"), device, b"not a log")
     _assert_error(response, 403, "forbidden")

@@ -7,7 +7,7 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
-from reuse_tracker.devices import services
+from reuse_tracker.devices import actions as device_actions
 from reuse_tracker.devices.fields import fields_for
 from reuse_tracker.devices.registration import DEVICE_TYPES, TEXT_LIMITS
 from tests.api.conftest import API
@@ -49,7 +49,7 @@ def test_every_route_of_the_api_is_described_with_its_roles(app, spec):
 
 
 def test_every_available_action_has_its_body_schema(spec):
-    actions = services.available_actions()
+    actions = device_actions.available_actions()
     operation = spec["paths"]["/devices/{asset_tag}/actions/{action}"]["post"]
     action_parameter = next(p for p in operation["parameters"] if p["name"] == "action")
     assert action_parameter["schema"]["enum"] == actions

@@ -5,7 +5,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from reuse_tracker.devices import services
+from reuse_tracker.devices import readiness, services
 from reuse_tracker.devices.models import AppendOnlyError, Device, DeviceEvent
 from reuse_tracker.errors import ConflictError, NotFoundError, ValidationError
 from reuse_tracker.extensions import db
@@ -70,7 +70,7 @@ def test_guards_only_count_events_since_the_device_entered_the_workshop(make_dev
     db.session.commit()
     db.session.refresh(device)
     services.perform(device, "start_reconditioning", {}, actor=None)
-    assert len(services.missing_for_ready(device)) == 3
+    assert len(readiness.missing_for_ready(device)) == 3
 
 
 def test_bad_fields_are_named_and_nothing_is_written(make_device):

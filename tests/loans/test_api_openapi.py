@@ -6,6 +6,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from reuse_tracker.api import openapi
+from reuse_tracker.features import registry
 from tests.api.spec_check import assert_answer_matches, body_problems, fetch_spec
 
 WAVE = {
@@ -145,6 +146,6 @@ def test_the_stock_fits_its_schema(api, spec, make_device, ready_device):
 
 
 def test_a_feature_cannot_take_a_core_schema_name(app, client, monkeypatch):
-    monkeypatch.setitem(openapi._feature_schemas, "clumsy", lambda: {"Device": {}})
+    monkeypatch.setitem(registry(app).schemas, "clumsy", lambda: {"Device": {}})
     with app.test_request_context(), pytest.raises(ValueError, match="Device"):
         openapi.build_spec()

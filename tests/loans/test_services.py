@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from reuse_tracker.devices import lifecycle, services
+from reuse_tracker.devices import actions, lifecycle, services
 from reuse_tracker.devices.models import DeviceEvent
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import families as family_services
-from reuse_tracker.loans.action_fields import LOAN_ROLES
+from reuse_tracker.loans.actions import SPECS as LOAN_SPECS
 from reuse_tracker.loans.models import Loan
 from tests.loans.conftest import ACTION_DATA
 
@@ -240,12 +240,13 @@ def test_cancelling_puts_the_family_back_on_the_waiting_list(device_in):
     assert device.status == "ready"
 
 
-@pytest.mark.parametrize("action", list(LOAN_ROLES))
+@pytest.mark.parametrize("spec", LOAN_SPECS, ids=lambda spec: spec.name)
 @pytest.mark.parametrize("role", ["admin", "coordinator", "workshop", "mediator", "viewer"])
-def test_each_loan_action_checks_the_role(make_user, action, role):
+def test_each_loan_action_checks_the_role(make_user, spec, role):
     user = make_user(role)
-    expected = role == "admin" or role in LOAN_ROLES[action]
-    assert services.may_perform(user, action) is expected
+    action = spec.name
+    expected = role == "admin" or role in spec.roles
+    assert actions.may_perform(user, action) is expected
     assert expected == (
         role in {"admin", "coordinator"}
         or (role == "mediator" and action in {"hand_over", "return", "report_lost"})

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from reuse_tracker.devices import services
+from reuse_tracker.devices import readiness, services
 from reuse_tracker.workshop import board
 from tests.workshop.helpers import DESTROYED, DIAGNOSED, ERASED, FAILED, GRADED, act, english
 
@@ -74,7 +74,7 @@ def test_each_device_stands_where_the_readiness_guards_say(make_device, kind, sc
     columns = _columns()
     for device, expected in placed:
         assert device.asset_tag in columns[expected], (expected, columns)
-        missing = set(services.missing_codes(device))
+        missing = set(readiness.missing_codes(device))
         first_gap = next(
             (step for step in ("erasure", "diagnostics", "grade") if missing & GAP_OF_STEP[step]),
             "to_mark_ready",

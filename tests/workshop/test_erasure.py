@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from reuse_tracker.devices import services
+from reuse_tracker.devices import readiness, services
 from reuse_tracker.errors import ConflictError, ValidationError
 from tests.workshop.helpers import (
     DESTROYED,
@@ -55,7 +55,7 @@ def test_one_failed_disk_of_two_keeps_the_device_out_of_ready_until_erased_again
     act(device, "record_erasure", {**FAILED, "storage_serial": "DISK-B"})
     act(device, "record_diagnostics", DIAGNOSED)
     act(device, "grade", GRADED)
-    assert services.missing_codes(device) == ["erasure_failed"]
+    assert readiness.missing_codes(device) == ["erasure_failed"]
     with pytest.raises(ConflictError) as refused:
         services.perform(device, "mark_ready", {}, actor=None)
     assert "erasure" in refused.value.fields["mark_ready"]
@@ -70,7 +70,7 @@ def test_a_failed_or_unverified_erasure_never_makes_a_device_ready(make_device, 
     act(device, "record_erasure", record)
     act(device, "record_diagnostics", DIAGNOSED)
     act(device, "grade", GRADED)
-    assert services.missing_codes(device) == ["erasure_failed"]
+    assert readiness.missing_codes(device) == ["erasure_failed"]
 
 
 def test_mark_ready_explains_what_is_missing_on_the_page_and_in_the_api(
@@ -149,7 +149,7 @@ def test_an_nwipe_log_records_every_disk_it_wiped(client, login, make_device):
     assert all(event.actor_id == tech.id for event in events(device, "record_erasure"))
     page = client.get(response.headers["Location"]).text
     assert "2 disks recorded from the nwipe log. 1 failed" in page
-    assert services.missing_codes(reload(device))[0] == "erasure_failed"
+    assert readiness.missing_codes(reload(device))[0] == "erasure_failed"
 
 
 def test_an_aborted_wipe_is_recorded_as_failed(client, login, make_device):

@@ -1,0 +1,51 @@
+"""Small plumbing that every feature's views share: who acts, scans, records, PDFs, numbers."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import Response
+from flask_babel import lazy_gettext as _l
+
+from reuse_tracker.auth.access import current_actor
+from reuse_tracker.errors import NotFoundError
+from reuse_tracker.extensions import db
+from reuse_tracker.sizes import ID_CONVERTER, MAX_ID
+
+__all__ = [
+    "ID_CONVERTER",
+    "INVALID_FIELDS",
+    "MAX_ID",
+    "actor",
+    "get_or_404",
+    "pdf_response",
+]
+
+Model = TypeVar("Model")
+
+#: The message of a refusal whose details are given field by field.
+INVALID_FIELDS = _l("Some fields are missing or invalid.")
+
+
+def actor() -> Any:
+    """Return the user behind this request as a plain object (never the proxy), or None."""
+    user = current_actor()
+    return user._get_current_object() if hasattr(user, "_get_current_object") else user
+
+
+def get_or_404(model: type[Model], record_id: Any, message: Any = None) -> Model:
+    """Return the ``model`` row with this id, or raise NotFoundError (404) with ``message``."""
+    found = None
+    if isinstance(record_id, int) and 0 < record_id <= MAX_ID:
+        found = db.session.get(model, record_id)
+    if found is None:
+        raise NotFoundError(message or _l("This record does not exist (any more)."))
+    return found
+
+
+def pdf_response(data: bytes, filename: str, *, download: bool = False) -> Response:
+    """Answer PDF bytes, shown in the browser (or downloaded), saved under ``filename``."""
+    response = Response(data, mimetype="application/pdf")
+    disposition = "attachment" if download else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
