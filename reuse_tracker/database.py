@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import import_module
+from importlib.util import find_spec
 
 import sqlalchemy as sa
 from flask import Flask
@@ -32,13 +34,13 @@ def configure_engine(app: Flask) -> None:
 
 
 def import_models() -> None:
-    """Import every feature's models so the metadata (and Alembic) knows them all."""
-    from reuse_tracker import sequences  # noqa: F401
-    from reuse_tracker.auth import models as auth_models  # noqa: F401
-    from reuse_tracker.devices import models as device_models  # noqa: F401
-    from reuse_tracker.intake import models as intake_models  # noqa: F401
-    from reuse_tracker.loans import models as loan_models  # noqa: F401
-    from reuse_tracker.workshop import models as workshop_models  # noqa: F401
+    """Import every feature's ``models`` module so the metadata (and Alembic) knows them all."""
+    from reuse_tracker import FEATURES, sequences  # noqa: F401  (sequences holds a table)
+    from reuse_tracker.auth import audit  # noqa: F401  (the audit log's table)
+
+    for name in FEATURES:
+        if find_spec(f"reuse_tracker.{name}.models") is not None:
+            import_module(f"reuse_tracker.{name}.models")
 
 
 @contextmanager

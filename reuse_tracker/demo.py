@@ -28,6 +28,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from reuse_tracker import clock
 from reuse_tracker.auth import services as accounts
 from reuse_tracker.auth.models import Role, User
 from reuse_tracker.demo_calendar import PlanCalendar, paris_time
@@ -591,7 +592,7 @@ def demo():
         return
     started = timer.perf_counter()
     try:
-        calendar = load_demo(date.today())
+        calendar = load_demo(clock.today())
         db.session.commit()
     except Exception:
         db.session.rollback()

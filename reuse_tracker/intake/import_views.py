@@ -7,13 +7,13 @@ import re
 import secrets
 import time
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from reuse_tracker import clock
 from reuse_tracker.auth.access import EDIT_INTAKE, roles_required
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
@@ -39,7 +39,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 def import_file():
     form = ImportForm()
     if not form.is_submitted():
-        form.received_on.data = date.today().isoformat()
+        form.received_on.data = clock.today().isoformat()
         return _render_import(form)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -115,7 +115,7 @@ def import_confirm():
             ),
             "warning",
         )
-        form.received_on.data = date.today().isoformat()
+        form.received_on.data = clock.today().isoformat()
         return _render_import(form), 410
     data, meta = stored
     form = import_form_from(meta)

@@ -22,7 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
-from reuse_tracker import documents
+from reuse_tracker import clock, documents
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device
 from reuse_tracker.documents import GRID, PLAIN, paragraph
@@ -107,7 +107,7 @@ def _heading(data: ReceiptData) -> list:
         (_("Receipt number"), data.reference),
         (_("Received on"), format_date(data.received_on, "long")),
         (_("Received by"), ", ".join(filter(None, [data.received_by, data.workshop]))),
-        (_("Issued on"), format_date(date.today(), "long")),
+        (_("Issued on"), format_date(clock.today(), "long")),
     ]
     left = Table(
         [[_p(label, "small"), _p(value)] for label, value in facts],

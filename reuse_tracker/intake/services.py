@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from reuse_tracker import sequences
+from reuse_tracker import clock, sequences
 from reuse_tracker.auth.models import User
 from reuse_tracker.database import cyclic_gc_paused
 from reuse_tracker.db_types import utcnow
@@ -181,7 +181,7 @@ def _clean_date(value: date | str | None) -> date:
                 _l("The reception date is invalid."),
                 {"received_on": str(_l("must be a date (YYYY-MM-DD)"))},
             ) from None
-    if received > date.today() or received.year < 2000:
+    if received > clock.today() or received.year < 2000:
         raise ValidationError(
             _l("The reception date is invalid."),
             {"received_on": str(_l("cannot be in the future or before 2000"))},

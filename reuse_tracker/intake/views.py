@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 import sqlalchemy as sa
 from flask import (
@@ -19,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
+from reuse_tracker import clock
 from reuse_tracker.auth.access import EDIT_INTAKE, READ, current_actor, roles_required
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device
@@ -123,7 +123,7 @@ def detail(donation_id: int):
 def new():
     form = DonationForm()
     if not form.is_submitted():
-        form.received_on.data = date.today().isoformat()
+        form.received_on.data = clock.today().isoformat()
         return _render_new(form)
     if too_many_rows(request.form):
         refusal = _("A form takes at most %(n)s devices: import a CSV file.", n=GRID_MAX_ROWS)

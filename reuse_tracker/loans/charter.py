@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
@@ -19,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer, Table
 
-from reuse_tracker import documents
+from reuse_tracker import clock, documents
 from reuse_tracker.devices.models import Device
 from reuse_tracker.documents import PLAIN, paragraph
 from reuse_tracker.extensions import db
@@ -94,7 +93,7 @@ def placeholders(
 ) -> dict[str, str]:
     """Return the values of the charter's placeholders for a loan (blanks to fill by pen)."""
     config = current_app.config
-    start = loan.charter_signed_on or date.today()
+    start = loan.charter_signed_on or clock.today()
     due_on = loan.due_on or default_due_on(start)
     return {
         "family": family.reference,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from reuse_tracker import sequences
+from reuse_tracker import clock, sequences
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import ConflictError, ValidationError
@@ -99,8 +99,8 @@ def clean_family(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, A
     needs = _needs(data.get("needs"), errors)
     schools = find_schools([data["school"]], errors) if data.get("school") else []
     wave = _by_id(Wave, data.get("wave"), errors, "wave")
-    referred_on = parse_date(data.get("referred_on"), errors, "referred_on") or date.today()
-    if referred_on > date.today():
+    referred_on = parse_date(data.get("referred_on"), errors, "referred_on") or clock.today()
+    if referred_on > clock.today():
         errors["referred_on"] = str(_l("cannot be in the future"))
     return {
         "referral_source": _choice(
@@ -169,7 +169,7 @@ def _apply(family: Family, values: dict[str, Any], consent: bool, actor: User | 
     for name, value in values.items():
         setattr(family, name, value)
     if consent and family.consent_on is None:
-        family.consent_on = date.today()
+        family.consent_on = clock.today()
         family.consent_by_id = actor.id if actor else None
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from reuse_tracker import clock
 from reuse_tracker.auth.access import roles_required
 from reuse_tracker.devices import services as device_services
 from reuse_tracker.devices.models import Device
@@ -60,8 +59,8 @@ def handover(wave_id: int, school_id: int):
         loans=loans,
         waiting=waiting,
         associations=associations,
-        today=date.today(),
-        default_due=default_due_on(date.today()),
+        today=clock.today(),
+        default_due=default_due_on(clock.today()),
     )
 
 
@@ -84,7 +83,7 @@ def hand_over(wave_id: int, school_id: int):
             )
         )
     data = {
-        "charter_signed_on": request.form.get("charter_signed_on") or date.today(),
+        "charter_signed_on": request.form.get("charter_signed_on") or clock.today(),
         "association": request.form.get("association")
         or (str(loan.family.association_id) if loan.family.association_id else ""),
         "due_on": request.form.get("due_on", ""),
@@ -101,7 +100,7 @@ def hand_over(wave_id: int, school_id: int):
 @bp.route("/loans/overdue")
 @roles_required(*FAMILY_STAFF)
 def overdue():
-    today = date.today()
+    today = clock.today()
     filters = {
         "association": record_id(request.args.get("association", "")),
         "school": record_id(request.args.get("school", "")),

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from reuse_tracker import clock
 from reuse_tracker.auth.models import Role
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices.lifecycle import Status
@@ -29,7 +30,7 @@ def _by_type(statement: sa.Select) -> dict[str, int]:
 
 def readiness_for(wave: Wave, today: date | None = None) -> Readiness:
     """Return the readiness of ``wave`` from the current stock (four grouped queries)."""
-    today = today or date.today()
+    today = today or clock.today()
     window = current_app.config.get("READINESS_WINDOW_DAYS", 28)
     count = sa.func.count()
     ready = _by_type(
@@ -245,7 +246,7 @@ def overdue_by_association(today: date) -> list[tuple[int | None, str | None, in
 
 def next_wave_panel(user) -> dict[str, Any]:
     """The dashboard's wave card: the next open wave not yet over, and its readiness."""
-    today = date.today()
+    today = clock.today()
     wave = db.session.scalar(
         sa.select(Wave)
         .where(Wave.is_open, sa.or_(Wave.ends_on.is_(None), Wave.ends_on >= today))

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from reuse_tracker import clock
 from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices import services as device_services
@@ -143,7 +144,7 @@ def on_cancel(device: Device, payload: dict[str, Any], actor: User | None) -> No
 def on_hand_over(device: Device, payload: dict[str, Any], actor: User | None) -> None:
     """Start the loan: the charter's date, the association present, the due date."""
     signed_on = date.fromisoformat(payload["charter_signed_on"])
-    if signed_on > date.today():
+    if signed_on > clock.today():
         raise ValidationError(
             _l("Some fields are missing or invalid."),
             {"charter_signed_on": str(_l("cannot be in the future"))},

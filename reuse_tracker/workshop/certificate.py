@@ -11,12 +11,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from reuse_tracker import clock
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.lifecycle import TYPES_WITHOUT_STORAGE, erasure_counts
 from reuse_tracker.devices.models import Device, DeviceEvent
@@ -123,7 +123,7 @@ def _machines(donation_id: int) -> list[Machine]:
         id_: Machine(tag, kind, brand, model, serial)
         for id_, tag, kind, brand, model, serial in devices
     }
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Paris")
+    zone = clock.zone()
     latest: dict[tuple[int, str], Disk] = {}
     for device_id, payload, created_at, technician in _erasures(donation_id):
         latest[(device_id, payload.get("storage_serial") or "")] = _disk(

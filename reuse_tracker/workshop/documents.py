@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import date, datetime
+from datetime import date
 
 from flask import Response, current_app, flash, redirect, request, url_for
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
+from reuse_tracker import clock
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
 from reuse_tracker.auth.models import Role
 from reuse_tracker.devices import services as actions
@@ -17,13 +18,12 @@ from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.web import pdf_response
 from reuse_tracker.workshop import bp, certificate, certificate_pdf, erasure_import, weee
-from reuse_tracker.workshop.pages import zone
 
 
 @bp.route("/donations/<int:donation_id>/erasure-certificate.pdf")
 @roles_required(*READ)
 def erasure_certificate(donation_id: int):
-    today = datetime.now(zone()).date()
+    today = clock.today()
     data = certificate.for_donation(donation_id, current_actor(), today)
     filename = f"{data.reference}-erasure-certificate.pdf"
     return pdf_response(certificate_pdf.render(data), filename)
@@ -31,7 +31,7 @@ def erasure_certificate(donation_id: int):
 
 def _period() -> tuple[date, date]:
     """Read ``from`` and ``to`` (YYYY-MM-DD); default: this year up to today."""
-    today = datetime.now(zone()).date()
+    today = clock.today()
     bounds, errors = {}, {}
     for name, default in (("from", date(today.year, 1, 1)), ("to", today)):
         raw = request.args.get(name, "").strip()
@@ -52,7 +52,7 @@ def weee_register():
     start, end = _period()
     filename = f"registre-deee-{start.isoformat()}-{end.isoformat()}.csv"
     return Response(
-        weee.register_chunks(start, end, zone(), _own_context()),
+        weee.register_chunks(start, end, clock.zone(), _own_context()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 
+from reuse_tracker import clock
 from reuse_tracker.auth.access import WORKSHOP, current_actor, roles_required
 from reuse_tracker.auth.models import Role
 from reuse_tracker.db_types import utcnow
@@ -26,16 +25,12 @@ from reuse_tracker.workshop import bp, checklists, parts
 LONG_WAIT_DAYS = 7
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Paris")
-
-
 @bp.route("/workshop")
 @roles_required(*WORKSHOP_READERS)
 def board():
     now = utcnow()
     activity: dict[str, dict[str, workshop_board.Activity]] = {}
-    for item in workshop_board.activity(now, zone()):
+    for item in workshop_board.activity(now, clock.zone()):
         activity.setdefault(item.actor, {})[item.action] = item
     done = {action for by_action in activity.values() for action in by_action}
     return render_template(

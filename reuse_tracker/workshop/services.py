@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from reuse_tracker import clock
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices.models import Device
@@ -43,7 +42,7 @@ def check_erasure(device: Device, payload: dict[str, Any], actor: User | None) -
 
 def _moment(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=_zone())
+    return moment if moment.tzinfo else moment.replace(tzinfo=clock.zone())
 
 
 def check_diagnostics(device: Device, payload: dict[str, Any], actor: User | None) -> None:
@@ -72,7 +71,7 @@ def check_recycling(device: Device, payload: dict[str, Any], actor: User | None)
                 )
             },
         )
-    today = local_today()
+    today = clock.today()
     collected = payload.setdefault("collected_on", today.isoformat())
     if date.fromisoformat(collected) > today:
         raise _refuse("recycle", {"collected_on": _l("cannot be in the future")})
@@ -106,12 +105,3 @@ def _part_line(payload: dict[str, Any]) -> tuple[str, str, int]:
     payload.setdefault("quantity", 1)
     payload["spec"] = " ".join(payload["spec"].split())
     return payload["kind"], payload["spec"], payload["quantity"]
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Paris")
-
-
-def local_today() -> date:
-    """Return today's date where the workshop is."""
-    return datetime.now(_zone()).date()
