@@ -13,6 +13,10 @@ def labelled(label: str, message: str) -> str:
     return str(_l("%(label)s: %(message)s", label=label, message=message))
 
 
+#: The message of a refusal whose details are given field by field.
+INVALID_FIELDS = _l("Some fields are missing or invalid.")
+
+
 class UserError(Exception):
     """An error the user can act on; carries its HTTP status and a stable code."""
 

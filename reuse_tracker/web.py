@@ -8,7 +8,7 @@ from flask import Response
 from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.auth.access import current_actor
-from reuse_tracker.errors import NotFoundError
+from reuse_tracker.errors import INVALID_FIELDS, NotFoundError
 from reuse_tracker.extensions import db
 from reuse_tracker.sizes import ID_CONVERTER, MAX_ID
 
@@ -22,9 +22,6 @@ __all__ = [
 ]
 
 Model = TypeVar("Model")
-
-#: The message of a refusal whose details are given field by field.
-INVALID_FIELDS = _l("Some fields are missing or invalid.")
 
 
 def actor() -> Any:

@@ -338,3 +338,29 @@ def french(app):
     app.config["BABEL_DEFAULT_LOCALE"] = "fr"
     yield app
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """Freeze ``reuse_tracker.clock`` at a moment, with the process's own zone set to ``tz``.
+
+    ``frozen_clock(datetime(2026, 3, 10, 23, 30, tzinfo=UTC), tz="Etc/GMT-14")`` makes
+    "now" that moment and the server's zone UTC+14, as a server set far from Paris would be.
+    """
+    import time
+    from contextlib import ExitStack
+
+    from reuse_tracker import clock
+
+    stack = ExitStack()
+
+    def freeze(moment, tz: str | None = None):
+        if tz is not None:
+            monkeypatch.setenv("TZ", tz)
+            time.tzset()
+        stack.enter_context(clock.freeze(moment))
+
+    yield freeze
+    stack.close()
+    monkeypatch.undo()
+    time.tzset()

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices import registration
-from reuse_tracker.errors import UserError, ValidationError
+from reuse_tracker.errors import INVALID_FIELDS, UserError, ValidationError
 from reuse_tracker.intake.models import Donor
 
 #: The most devices one call may register.
@@ -129,7 +129,7 @@ def donation_input(body: Mapping[str, Any]) -> DonationInput:
     if isinstance(received_on, dict | list):
         errors["received_on"] = str(_l("must be a date (YYYY-MM-DD)"))
     if errors:
-        raise ValidationError(_l("Some fields are missing or invalid."), errors)
+        raise ValidationError(INVALID_FIELDS, errors)
     return DonationInput(body["donor"], received_on, body["devices"], notes)
 
 
@@ -176,5 +176,5 @@ def action_input(action: str, body: Mapping[str, Any]) -> tuple[dict[str, Any], 
     if expected is not None and (isinstance(expected, bool) or not isinstance(expected, int)):
         errors["expected_version"] = str(_l("must be a whole number"))
     if errors:
-        raise ValidationError(_l("Some fields are missing or invalid."), errors)
+        raise ValidationError(INVALID_FIELDS, errors)
     return data, expected

@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from reuse_tracker.errors import ValidationError
+from reuse_tracker.errors import INVALID_FIELDS, ValidationError
 from reuse_tracker.features import registry
 
 
@@ -148,7 +148,7 @@ def validate(action: str, data: Mapping[str, Any] | None) -> dict[str, Any]:
             errors[field.name] = str(error)
     if errors:
         labels = {field.name: field.label for field in fields_for(action)}
-        raise ValidationError(_l("Some fields are missing or invalid."), errors, labels)
+        raise ValidationError(INVALID_FIELDS, errors, labels)
     return clean
 
 

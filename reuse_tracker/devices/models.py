@@ -17,7 +17,6 @@ from reuse_tracker.vocabulary import DeviceType, Grade
 
 if TYPE_CHECKING:
     from reuse_tracker.auth.models import User
-    from reuse_tracker.intake.models import Donation
 
 #: The device types and grades, in the order pages list them.
 DEVICE_TYPES = tuple(DeviceType)
@@ -58,7 +57,7 @@ class Device(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
-    donation: Mapped[Donation] = relationship(back_populates="devices")
+    # ``Device.donation`` is declared by the intake feature (Donation.devices' backref).
     events: WriteOnlyMapped[DeviceEvent] = relationship(
         back_populates="device", order_by="DeviceEvent.seq", passive_deletes=True
     )

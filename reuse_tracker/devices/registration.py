@@ -21,7 +21,7 @@ from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import DEVICE_TYPES, Device, DeviceEvent, PreprintedTag
-from reuse_tracker.devices.scanning import read_scan
+from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
 
@@ -109,7 +109,7 @@ def _preprinted_tag(raw: Any) -> tuple[str | None, str | None]:
     text = str(raw or "").strip()
     if not text:
         return None, None
-    tag = read_scan(text, current_app.config["ASSET_TAG_PREFIX"])
+    tag = scanned_tag(text)
     if tag is None:
         return None, str(_l("“%(code)s” is not one of our labels", code=text[:40]))
     return tag, None

@@ -49,3 +49,10 @@ def _as_tag(text: str, prefix: str) -> str | None:
     if not match:
         return None
     return f"{prefix}-{int(match.group(1)):06d}"
+
+
+def scanned_tag(code: str) -> str | None:
+    """Return the asset tag a scanned or typed ``code`` carries with this installation's prefix."""
+    from flask import current_app
+
+    return read_scan(code, current_app.config["ASSET_TAG_PREFIX"])

@@ -139,16 +139,24 @@ class NextSteps:
 
 
 def next_steps(device: Device, user: User | None) -> NextSteps:
-    """Return the actions ``user`` may perform now, the readiness gaps and the suggested one."""
+    """Return the actions ``user`` may perform now, the readiness gaps and the suggested one.
+
+    ``mark_ready`` is offered only once the readiness rule lets it pass, so every surface
+    (the device page, the API's ``allowed_actions``, the scan station) agrees with ``perform``.
+    """
     offered = [a for a in allowed_actions(device) if actions.may_perform(user, a)]
     missing = readiness.missing_codes(device) if "mark_ready" in offered else []
+    if missing:
+        offered.remove("mark_ready")
     return NextSteps(offered, missing, suggested_action(offered, missing))
 
 
 def suggested_action(offered: Sequence[str], missing: Sequence[str]) -> str | None:
     """Return the action a technician most likely wants next among ``offered``."""
+    if missing:
+        return readiness.FIXED_BY[missing[0]]
     if "mark_ready" in offered:
-        return readiness.FIXED_BY[missing[0]] if missing else "mark_ready"
+        return "mark_ready"
     return offered[0] if offered else None
 
 

@@ -7,14 +7,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
-from reuse_tracker.devices import actions, bp, readiness, services
+from reuse_tracker.devices import actions, bp, provenance, readiness, services
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import DEVICE_TYPES, Device
 from reuse_tracker.devices.registration import serial_key
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.intake.models import Donation, Donor
 from reuse_tracker.vocabulary import TYPE_TITLES
 
 
@@ -81,10 +80,10 @@ def index():
         max_per_page=200,
         error_out=False,
     )
-    donation = db.session.get(Donation, int(filters["donation"])) if filters["donation"] else None
+    origin = provenance.of_donation(int(filters["donation"])) if filters["donation"] else None
     can_print = current_actor().has_role(*WORKSHOP)
     return render_template(
-        "devices/index.html", page=page, filters=filters, donation=donation, can_print=can_print
+        "devices/index.html", page=page, filters=filters, origin=origin, can_print=can_print
     )
 
 
@@ -95,31 +94,26 @@ def short(asset_tag: str):
     return redirect(url_for(".detail", asset_tag=services.normalise_tag(asset_tag)))
 
 
-def _load(asset_tag: str) -> tuple[Device, Donation, Donor]:
-    row = db.session.execute(
-        sa.select(Device, Donation, Donor)
-        .join(Donation, Donation.id == Device.donation_id)
-        .join(Donor, Donor.id == Donation.donor_id)
-        .where(Device.asset_tag == services.normalise_tag(asset_tag))
-    ).first()
-    if row is None:
+def _load(asset_tag: str) -> Device:
+    device = db.session.scalar(
+        sa.select(Device).where(Device.asset_tag == services.normalise_tag(asset_tag))
+    )
+    if device is None:
         abort(404)
-    device, donation, donor = row
-    return device, donation, donor
+    return device
 
 
 @bp.route("/devices/<asset_tag>")
 @roles_required(*READ)
 def detail(asset_tag: str):
-    return _render_detail(*_load(asset_tag))
+    return _render_detail(_load(asset_tag))
 
 
-def _render_detail(device, donation, donor, *, failed=None, errors=None, values=None, status=200):
+def _render_detail(device, *, failed=None, errors=None, values=None, status=200):
     steps = services.next_steps(device, current_actor())
     context = {
         "device": device,
-        "donation": donation,
-        "donor": donor,
+        "origin": provenance.of_donation(device.donation_id),
         "events": services.events_of(device),
         "actions": steps.actions,
         "missing": [readiness.guard_message(code) for code in steps.missing],
@@ -137,19 +131,17 @@ def _render_detail(device, donation, donor, *, failed=None, errors=None, values=
 @bp.route("/devices/<asset_tag>/actions/<action>", methods=["POST"])
 @roles_required(*READ)
 def act(asset_tag: str, action: str):
-    device, donation, donor = _load(asset_tag)
+    device = _load(asset_tag)
     data = action_fields.from_form(action, request.form)
     version = request.form.get("version", type=int)
     try:
         services.perform(device, action, data, actor=current_actor(), expected_version=version)
     except ValidationError as error:
         db.session.rollback()
-        device, donation, donor = _load(asset_tag)
+        device = _load(asset_tag)
         flash(error.message, "danger")
         return _render_detail(
             device,
-            donation,
-            donor,
             failed=action,
             errors=error.fields,
             values=request.form,

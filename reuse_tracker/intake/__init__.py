@@ -5,16 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
-from reuse_tracker.features import add_feature, add_menu_entry
+from reuse_tracker.features import add_feature, add_menu_entry, add_provider
 
 bp = Blueprint("intake", __name__)
 
 
 def init_app(app: Flask) -> None:
     """Serve the donation pages, the CSV import and the donation's documents."""
-    from reuse_tracker.intake import import_views, labels, views
+    from reuse_tracker.intake import import_views, labels, queries, views
     from reuse_tracker.policy import READ
 
     add_feature(app, "intake", [views.__name__, import_views.__name__, labels.__name__])
     app.register_blueprint(bp)
+    add_provider(app, "provenance", queries.provenance)
     add_menu_entry(app, "intake.index", "box-seam", _l("Donations"), READ)

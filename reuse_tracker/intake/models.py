@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, backref, mapped_column, relationship
 
 from reuse_tracker.db_types import UTCDateTime, utcnow
 from reuse_tracker.extensions import db
@@ -58,8 +58,9 @@ class Donation(db.Model):
 
     donor: Mapped[Donor] = relationship(back_populates="donations")
     received_by: Mapped[User | None] = relationship()
+    #: Declares ``Device.donation`` too, so that the core never imports this feature.
     devices: WriteOnlyMapped[Device] = relationship(
-        back_populates="donation", order_by="Device.asset_tag"
+        backref=backref("donation", lazy="select"), order_by="Device.asset_tag"
     )
 
     def __repr__(self) -> str:

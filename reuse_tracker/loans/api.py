@@ -15,7 +15,7 @@ from reuse_tracker.api.schemas import ref
 from reuse_tracker.auth.access import READ, current_actor, roles_required
 from reuse_tracker.auth.models import Role
 from reuse_tracker.devices.models import DEVICE_TYPES
-from reuse_tracker.errors import NotFoundError, ValidationError
+from reuse_tracker.errors import INVALID_FIELDS, NotFoundError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.features import add_operation, add_schemas
 from reuse_tracker.loans import api_bp as bp
@@ -91,7 +91,7 @@ def create_family() -> tuple[Response, int]:
         }
     )
     if errors:
-        raise ValidationError(_l("Some fields are missing or invalid."), errors)
+        raise ValidationError(INVALID_FIELDS, errors)
     data = {name: body.get(name) for name in FAMILY_FIELDS}
     family = families.create_family(data, current_actor())
     db.session.commit()

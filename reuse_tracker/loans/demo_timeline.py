@@ -29,6 +29,7 @@ from reuse_tracker.extensions import db
 from reuse_tracker.loans import allocation, signature
 from reuse_tracker.loans.families import waiting_statement
 from reuse_tracker.loans.models import Family, Loan, Wave
+from reuse_tracker.vocabulary import LoanStatus
 
 PARIS = ZoneInfo("Europe/Paris")
 RETURNS = (
@@ -155,7 +156,11 @@ def hand_over_day(timeline: Timeline, wave: Wave, school_id: int, day: date) -> 
     loans = db.session.scalars(
         sa.select(Loan)
         .join(Family, Family.id == Loan.family_id)
-        .where(Loan.wave_id == wave.id, Loan.status == "reserved", Family.school_id == school_id)
+        .where(
+            Loan.wave_id == wave.id,
+            Loan.status == LoanStatus.RESERVED,
+            Family.school_id == school_id,
+        )
         .order_by(Loan.id)
         .options(joinedload(Loan.family).joinedload(Family.association), joinedload(Loan.device))
     ).all()
@@ -185,7 +190,7 @@ def hand_over_day(timeline: Timeline, wave: Wave, school_id: int, day: date) -> 
 
 def cancel(timeline: Timeline, loan: Loan, at: datetime) -> None:
     """Cancel a reservation the family did not come for; the device goes back to the stock."""
-    if loan.status == "reserved":
+    if loan.status == LoanStatus.RESERVED:
         timeline.act(
             loan.device,
             "cancel_reservation",
@@ -205,7 +210,9 @@ def end_some_loans(
 ) -> None:
     """End one running loan of the wave with ``action``: a return, a loss or a transfer."""
     loans = db.session.scalars(
-        sa.select(Loan).where(Loan.wave_id == wave.id, Loan.status == "on_loan").order_by(Loan.id)
+        sa.select(Loan)
+        .where(Loan.wave_id == wave.id, Loan.status == LoanStatus.ON_LOAN)
+        .order_by(Loan.id)
     ).all()
     if not loans:
         return

@@ -27,6 +27,7 @@ from reuse_tracker.loans.models import (
     Wave,
 )
 from reuse_tracker.loans.programme import INVALID, find_schools, parse_date, record_id, text
+from reuse_tracker.vocabulary import LoanStatus
 
 #: The fields that identify a person: only family roles see them, the purge blanks them.
 CONTACT_FIELDS = ("parent_name", "phone", "email", "address")
@@ -202,7 +203,7 @@ def waiting_statement(wave_id: int) -> sa.Select:
     """Select the families waiting for a device in a wave, in referral order."""
     served = sa.select(Loan.family_id).where(
         sa.or_(
-            sa.and_(Loan.wave_id == wave_id, Loan.status != "cancelled"),
+            sa.and_(Loan.wave_id == wave_id, Loan.status != LoanStatus.CANCELLED),
             Loan.status.in_(ACTIVE_LOAN_STATUSES),
         )
     )

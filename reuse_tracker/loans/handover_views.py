@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -11,7 +11,7 @@ from reuse_tracker import clock
 from reuse_tracker.auth.access import roles_required
 from reuse_tracker.devices import services as device_services
 from reuse_tracker.devices.models import Device
-from reuse_tracker.devices.scanning import read_scan
+from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import bp, charter, charter_text, queries, signature
@@ -21,6 +21,7 @@ from reuse_tracker.loans.programme import record_id
 from reuse_tracker.loans.services import active_loan, default_due_on
 from reuse_tracker.policy import COORDINATION, FAMILY_STAFF
 from reuse_tracker.sizes import ID_CONVERTER as ID
+from reuse_tracker.vocabulary import LoanStatus
 from reuse_tracker.web import actor, pdf_response
 
 
@@ -43,7 +44,11 @@ def handover(wave_id: int, school_id: int):
         sa.select(Loan, Family, Device)
         .join(Family, Family.id == Loan.family_id)
         .join(Device, Device.id == Loan.device_id)
-        .where(Loan.wave_id == wave.id, Family.school_id == school.id, Loan.status != "cancelled")
+        .where(
+            Loan.wave_id == wave.id,
+            Family.school_id == school.id,
+            Loan.status != LoanStatus.CANCELLED,
+        )
         .order_by(Loan.status.desc(), Family.referred_on, Family.id)
     ).all()
     waiting = db.session.scalars(
@@ -70,7 +75,7 @@ def hand_over(wave_id: int, school_id: int):
     """Hand the scanned device to the family it is reserved for."""
     wave, school = _get(Wave, wave_id), _get(School, school_id)
     code = request.form.get("code", "")
-    tag = read_scan(code, current_app.config["ASSET_TAG_PREFIX"])
+    tag = scanned_tag(code)
     if tag is None:
         raise UserError(_("“%(code)s” is not a device label.", code=code.strip()[:60]))
     device = device_services.get_device(tag)

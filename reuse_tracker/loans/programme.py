@@ -11,13 +11,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from reuse_tracker.devices.models import DEVICE_TYPES
-from reuse_tracker.errors import ConflictError, ValidationError
+from reuse_tracker.errors import INVALID_FIELDS, ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.models import NETWORKS, Association, School, Wave
 from reuse_tracker.loans.uai import normalise_uai, uai_problem
 from reuse_tracker.sizes import MAX_ID
 
-INVALID = _l("Some fields are missing or invalid.")
+INVALID = INVALID_FIELDS
 MAX_TARGET = 100_000
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from reuse_tracker.loans import allocation
 from reuse_tracker.loans.families import waiting_statement
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
 from reuse_tracker.loans.readiness import Readiness, readiness
+from reuse_tracker.vocabulary import LoanStatus
 
 #: Device states that count as "in the workshop's hands" for a wave's readiness.
 WORKSHOP_STATES = (Status.RECEIVED.value, Status.IN_WORKSHOP.value, Status.RETURNED.value)
@@ -70,7 +72,7 @@ def allocated_by_type(wave_id: int) -> dict[str, int]:
     return _by_type(
         sa.select(Device.type, sa.func.count())
         .join(Loan, Loan.device_id == Device.id)
-        .where(Loan.wave_id == wave_id, Loan.status != "cancelled")
+        .where(Loan.wave_id == wave_id, Loan.status != LoanStatus.CANCELLED)
         .group_by(Device.type)
     )
 
@@ -84,7 +86,7 @@ def schools_in_use(wave_id: int) -> list[School]:
                 School.id.in_(
                     sa.select(Family.school_id)
                     .join(Loan, Loan.family_id == Family.id)
-                    .where(Loan.wave_id == wave_id, Loan.status != "cancelled")
+                    .where(Loan.wave_id == wave_id, Loan.status != LoanStatus.CANCELLED)
                 )
             )
             .order_by(School.name)
@@ -181,9 +183,11 @@ def _filtered(statement: sa.Select, status: sa.ColumnElement, filters: dict[str,
         statement = statement.where(Family.school_id == filters["school"])
     wanted = filters.get("status")
     if wanted == "waiting":
-        statement = statement.where(sa.or_(status.is_(None), status == "cancelled"))
+        statement = statement.where(sa.or_(status.is_(None), status == LoanStatus.CANCELLED))
     elif wanted == "closed":
-        statement = statement.where(status.in_(("returned", "lost", "transferred")))
+        statement = statement.where(
+            status.in_((LoanStatus.RETURNED, LoanStatus.LOST, LoanStatus.TRANSFERRED))
+        )
     elif wanted in ("reserved", "on_loan"):
         statement = statement.where(status == wanted)
     return statement
@@ -220,7 +224,7 @@ def overdue_statement(
         .join(Device, Device.id == Loan.device_id)
         .outerjoin(School, School.id == Family.school_id)
         .outerjoin(Association, Association.id == Family.association_id)
-        .where(Loan.status == "on_loan", Loan.due_on < today)
+        .where(Loan.status == LoanStatus.ON_LOAN, Loan.due_on < today)
         .order_by(Loan.due_on, Loan.id)
     )
     if association is not None:
@@ -238,7 +242,7 @@ def overdue_by_association(today: date) -> list[tuple[int | None, str | None, in
         .select_from(Loan)
         .join(Family, Family.id == Loan.family_id)
         .outerjoin(Association, Association.id == Family.association_id)
-        .where(Loan.status == "on_loan", Loan.due_on < today)
+        .where(Loan.status == LoanStatus.ON_LOAN, Loan.due_on < today)
         .group_by(Association.id, Association.name)
         .order_by(count.desc(), Association.name)
     ).all()
@@ -268,3 +272,50 @@ def page_of(statement: sa.Select, total: int, per_page: int, wanted: int) -> tup
     page = min(max(1, wanted), pages)
     rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all()
     return rows, page, pages
+
+
+@dataclass(frozen=True)
+class WaveListing:
+    """The waves, newest first, with their loans (not cancelled) and families counted."""
+
+    waves: list[Wave]
+    loans: dict[int, int]
+    families: dict[int, int]
+
+
+def waves_with_counts() -> WaveListing:
+    """Return every wave with its counts: three queries whatever the data."""
+    waves = db.session.scalars(sa.select(Wave).order_by(Wave.starts_on.desc())).all()
+    loans = db.session.execute(
+        sa.select(Loan.wave_id, sa.func.count())
+        .where(Loan.status != LoanStatus.CANCELLED)
+        .group_by(Loan.wave_id)
+    ).all()
+    families = db.session.execute(
+        sa.select(Family.wave_id, sa.func.count()).group_by(Family.wave_id)
+    ).all()
+    return WaveListing(list(waves), dict(loans), dict(families))
+
+
+def school_rows() -> list[sa.Row]:
+    """Return (id, name, UAI) of every school, by name."""
+    return db.session.execute(
+        sa.select(School.id, School.name, School.uai).order_by(School.name)
+    ).all()
+
+
+def schools() -> list[School]:
+    """Return every school, by name."""
+    return list(db.session.scalars(sa.select(School).order_by(School.name)))
+
+
+def associations() -> list[Association]:
+    """Return every association, by name."""
+    return list(db.session.scalars(sa.select(Association).order_by(Association.name)))
+
+
+def waiting_count(wave_id: int) -> int:
+    """Count the families waiting for a device in wave ``wave_id``."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(waiting_statement(wave_id).subquery())
+    )

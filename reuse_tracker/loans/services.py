@@ -15,7 +15,7 @@ from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices import services as device_services
 from reuse_tracker.devices.models import Device
-from reuse_tracker.errors import ConflictError, UserError, ValidationError
+from reuse_tracker.errors import INVALID_FIELDS, ConflictError, UserError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.models import (
     ACTIVE_LOAN_STATUSES,
@@ -25,6 +25,7 @@ from reuse_tracker.loans.models import (
     Wave,
 )
 from reuse_tracker.loans.programme import record_id
+from reuse_tracker.vocabulary import LoanStatus
 
 
 def active_loan(device_id: int) -> Loan | None:
@@ -54,7 +55,7 @@ def on_reserve(device: Device, payload: dict[str, Any], actor: User | None) -> N
         family_id=family.id,
         device_id=device.id,
         wave_id=wave.id,
-        status="reserved",
+        status=LoanStatus.RESERVED,
         reserved_at=utcnow(),
         reserved_by_id=actor.id if actor else None,
     )
@@ -138,7 +139,9 @@ def _close(loan: Loan | None, status: str, note: str | None = None) -> None:
 
 def on_cancel(device: Device, payload: dict[str, Any], actor: User | None) -> None:
     """Cancel the reservation; the family goes back to its wave's waiting list."""
-    _close(_loan_for(device, payload, "reserved"), "cancelled", payload.get("reason"))
+    _close(
+        _loan_for(device, payload, LoanStatus.RESERVED), LoanStatus.CANCELLED, payload.get("reason")
+    )
 
 
 def on_hand_over(device: Device, payload: dict[str, Any], actor: User | None) -> None:
@@ -146,7 +149,7 @@ def on_hand_over(device: Device, payload: dict[str, Any], actor: User | None) ->
     signed_on = date.fromisoformat(payload["charter_signed_on"])
     if signed_on > clock.today():
         raise ValidationError(
-            _l("Some fields are missing or invalid."),
+            INVALID_FIELDS,
             {"charter_signed_on": str(_l("cannot be in the future"))},
         )
     due_on = _due_on(payload.get("due_on"), signed_on)
@@ -154,10 +157,10 @@ def on_hand_over(device: Device, payload: dict[str, Any], actor: User | None) ->
     payload["due_on"] = due_on.isoformat()
     if association is not None:
         payload["association"] = association.name
-    loan = _loan_for(device, payload, "reserved")
+    loan = _loan_for(device, payload, LoanStatus.RESERVED)
     if loan is None:
         return
-    loan.status = "on_loan"
+    loan.status = LoanStatus.ON_LOAN
     loan.handed_over_at = utcnow()
     loan.charter_signed_on = signed_on
     loan.due_on = due_on
@@ -175,7 +178,7 @@ def _due_on(raw: str | None, signed_on: date) -> date:
     due_on = date.fromisoformat(raw)
     if due_on <= signed_on:
         raise ValidationError(
-            _l("Some fields are missing or invalid."),
+            INVALID_FIELDS,
             {"due_on": str(_l("must be after the charter's date"))},
         )
     return due_on
@@ -195,7 +198,7 @@ def _association(raw: str | None) -> Association | None:
     association = db.session.scalar(sa.select(Association).where(condition))
     if association is None:
         raise ValidationError(
-            _l("Some fields are missing or invalid."),
+            INVALID_FIELDS,
             {"association": str(_l("no association is called %(name)s", name=text[:120]))},
         )
     return association
@@ -203,20 +206,22 @@ def _association(raw: str | None) -> Association | None:
 
 def on_return(device: Device, payload: dict[str, Any], actor: User | None) -> None:
     """End the loan with the device's condition; the device goes back to the workshop."""
-    loan = _loan_for(device, payload, "on_loan")
-    _close(loan, "returned", payload.get("notes"))
+    loan = _loan_for(device, payload, LoanStatus.ON_LOAN)
+    _close(loan, LoanStatus.RETURNED, payload.get("notes"))
     if loan is not None:
         loan.returned_at = loan.closed_at
         loan.return_condition = payload["condition"]
 
 
 def on_lost(device: Device, payload: dict[str, Any], actor: User | None) -> None:
-    _close(_loan_for(device, payload, "on_loan"), "lost", payload["circumstances"])
+    _close(
+        _loan_for(device, payload, LoanStatus.ON_LOAN), LoanStatus.LOST, payload["circumstances"]
+    )
 
 
 def on_transfer(device: Device, payload: dict[str, Any], actor: User | None) -> None:
     note = " — ".join(filter(None, [payload.get("decision"), payload.get("notes")]))
-    _close(_loan_for(device, payload, "on_loan"), "transferred", note)
+    _close(_loan_for(device, payload, LoanStatus.ON_LOAN), LoanStatus.TRANSFERRED, note)
 
 
 def current_loan_answer(device: Device, user: User | None) -> dict[str, Any] | None:

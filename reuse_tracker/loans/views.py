@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from reuse_tracker.auth.access import READ, roles_required
 from reuse_tracker.devices import services as device_services
-from reuse_tracker.devices.scanning import read_scan
+from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import allocation, bp, programme, queries, services
-from reuse_tracker.loans.families import waiting_statement
 from reuse_tracker.loans.forms import (
     FAMILY_DEVICE_TYPES,
     NEED_TITLES,
@@ -26,11 +24,11 @@ from reuse_tracker.loans.forms import (
     show_errors,
     wave_data,
 )
-from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
+from reuse_tracker.loans.models import Wave
 from reuse_tracker.policy import COORDINATION
 from reuse_tracker.sizes import ID_CONVERTER as ID
 from reuse_tracker.vocabulary import CONDITION_TITLES, LOAN_STATUS_TITLES, LoanStatus, title
-from reuse_tracker.web import actor
+from reuse_tracker.web import actor, get_or_404
 
 
 @bp.app_context_processor
@@ -49,36 +47,22 @@ def loan_status_title(status: str | None) -> str:
     return title(LOAN_STATUS_TITLES, status or LoanStatus.WAITING)
 
 
-def _wave(wave_id: int) -> Wave:
-    wave = db.session.get(Wave, wave_id)
-    if wave is None:
-        abort(404)
-    return wave
+def wave_or_404(wave_id: int) -> Wave:
+    """Return the wave ``wave_id`` or answer 404."""
+    return get_or_404(Wave, wave_id, _("No wave has this number."))
 
 
 @bp.route("/waves")
 @roles_required(*READ)
 def waves(form: WaveForm | None = None, errors: dict | None = None, status: int = 200):
-    rows = db.session.scalars(sa.select(Wave).order_by(Wave.starts_on.desc())).all()
-    loans = dict(
-        db.session.execute(
-            sa.select(Loan.wave_id, sa.func.count())
-            .where(Loan.status != "cancelled")
-            .group_by(Loan.wave_id)
-        ).all()
-    )
-    families = dict(
-        db.session.execute(
-            sa.select(Family.wave_id, sa.func.count()).group_by(Family.wave_id)
-        ).all()
-    )
+    listing = queries.waves_with_counts()
     form = form or WaveForm(formdata=None)
-    form.schools.choices = _school_choices()
+    form.schools.choices = school_choices()
     return render_template(
         "loans/waves.html",
-        waves=rows,
-        loans=loans,
-        families=families,
+        waves=listing.waves,
+        loans=listing.loans,
+        families=listing.families,
         form=form,
         errors=errors or {},
         summary=show_errors(form, errors or {}),
@@ -87,9 +71,9 @@ def waves(form: WaveForm | None = None, errors: dict | None = None, status: int 
     ), status
 
 
-def _school_choices() -> list:
-    rows = db.session.execute(sa.select(School.id, School.name, School.uai).order_by(School.name))
-    return choices((str(id_), f"{name} ({uai})") for id_, name, uai in rows)
+def school_choices() -> list:
+    """Return the schools as a select's choices, ``Name (UAI)``."""
+    return choices((str(id_), f"{name} ({uai})") for id_, name, uai in queries.school_rows())
 
 
 @bp.route("/waves", methods=["POST"])
@@ -109,7 +93,7 @@ def create_wave():
 @bp.route(f"/waves/<{ID}:wave_id>")
 @roles_required(*READ)
 def wave(wave_id: int):
-    wave = _wave(wave_id)
+    wave = wave_or_404(wave_id)
     user = actor()
     figures = queries.readiness_for(wave)
     context = {
@@ -125,9 +109,7 @@ def wave(wave_id: int):
         context["proposal"] = queries.proposal_for(context["waiting"])
         context["by_school"] = queries.handover_schools(wave)
     else:
-        context["waiting_count"] = db.session.scalar(
-            sa.select(sa.func.count()).select_from(waiting_statement(wave.id).subquery())
-        )
+        context["waiting_count"] = queries.waiting_count(wave.id)
     return render_template("loans/wave.html", **context)
 
 
@@ -135,9 +117,9 @@ def wave(wave_id: int):
 @roles_required(*COORDINATION)
 def reserve(wave_id: int):
     """Reserve one scanned device for one family of the waiting list."""
-    wave = _wave(wave_id)
+    wave = wave_or_404(wave_id)
     code = request.form.get("code", "")
-    tag = read_scan(code, current_app.config["ASSET_TAG_PREFIX"])
+    tag = scanned_tag(code)
     if tag is None:
         raise UserError(_("“%(code)s” is not a device label.", code=code.strip()[:60]))
     device = device_services.get_device(tag)
@@ -161,7 +143,7 @@ def reserve(wave_id: int):
 @roles_required(*COORDINATION)
 def allocate(wave_id: int):
     """Apply the proposal the coordinator confirmed: every pair, or none."""
-    wave = _wave(wave_id)
+    wave = wave_or_404(wave_id)
     try:
         pairs = allocation.parse_pairs(request.form.getlist("pair"))
     except ValueError:
@@ -178,7 +160,7 @@ def allocate(wave_id: int):
 @roles_required(*COORDINATION)
 def wave_status(wave_id: int):
     """Open or close a wave."""
-    wave = _wave(wave_id)
+    wave = wave_or_404(wave_id)
     programme.set_wave_open(wave, request.form.get("open") == "1")
     db.session.commit()
     flash(_("The wave is open.") if wave.is_open else _("The wave is closed."), "success")
@@ -188,7 +170,7 @@ def wave_status(wave_id: int):
 @bp.route("/schools")
 @roles_required(*READ)
 def schools(form: SchoolForm | None = None, errors: dict | None = None, status: int = 200):
-    rows = db.session.scalars(sa.select(School).order_by(School.name)).all()
+    rows = queries.schools()
     form = form or SchoolForm(formdata=None)
     return render_template(
         "loans/schools.html",
@@ -218,7 +200,7 @@ def create_school():
 def associations(
     form: AssociationForm | None = None, errors: dict | None = None, status: int = 200
 ):
-    rows = db.session.scalars(sa.select(Association).order_by(Association.name)).all()
+    rows = queries.associations()
     form = form or AssociationForm(formdata=None)
     return render_template(
         "loans/associations.html",

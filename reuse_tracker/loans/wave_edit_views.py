@@ -20,7 +20,7 @@ from reuse_tracker.loans.forms import (
     wave_data,
 )
 from reuse_tracker.loans.models import Wave
-from reuse_tracker.loans.views import _school_choices, _wave
+from reuse_tracker.loans.views import school_choices, wave_or_404
 from reuse_tracker.policy import COORDINATION
 from reuse_tracker.sizes import ID_CONVERTER as ID
 
@@ -52,7 +52,7 @@ def _edit_page(
     A closed wave's targets and schools are shown, not editable.
     """
     allocated = queries.allocated_by_type(wave.id)
-    form.schools.choices = _school_choices()
+    form.schools.choices = school_choices()
     if not wave.is_open:
         form.schools.data = [str(school.id) for school in wave.schools]
         form.schools.render_kw = {**(form.schools.render_kw or {}), "disabled": True}
@@ -76,7 +76,7 @@ def _edit_page(
 @roles_required(*COORDINATION)
 def edit_wave(wave_id: int):
     """Change a wave's name, dates, targets and schools."""
-    wave = _wave(wave_id)
+    wave = wave_or_404(wave_id)
     if request.method == "GET":
         return _edit_page(wave, _filled_form(wave))
     form = WaveEditForm()
@@ -89,11 +89,11 @@ def edit_wave(wave_id: int):
         changed = wave_changes.update_wave(wave, data, request.form.get("version", 0, type=int))
     except ConflictError as error:
         db.session.rollback()
-        wave = _wave(wave_id)
+        wave = wave_or_404(wave_id)
         return _edit_page(wave, _filled_form(wave), conflict=error.message, status=409)
     except ValidationError as error:
         db.session.rollback()
-        return _edit_page(_wave(wave_id), form, request.form, error.fields, status=422)
+        return _edit_page(wave_or_404(wave_id), form, request.form, error.fields, status=422)
     db.session.commit()
     if changed:
         flash(_("The wave “%(name)s” was updated.", name=wave.name), "success")

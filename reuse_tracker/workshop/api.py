@@ -11,7 +11,7 @@ from reuse_tracker.api import openapi, parsing, serializers
 from reuse_tracker.api.schemas import ref
 from reuse_tracker.api.views import device_by_tag
 from reuse_tracker.auth.access import WORKSHOP, current_actor, roles_required
-from reuse_tracker.errors import ValidationError
+from reuse_tracker.errors import INVALID_FIELDS, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.features import add_operation, add_schemas
 from reuse_tracker.workshop import api_bp as bp
@@ -69,7 +69,7 @@ def _expected_version() -> int | None:
         return None
     if not raw.isdigit() or len(raw) > 10:
         raise ValidationError(
-            _l("Some fields are missing or invalid."),
+            INVALID_FIELDS,
             {"expected_version": _l("must be a whole number")},
         )
     return int(raw)

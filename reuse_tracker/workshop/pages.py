@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 
@@ -13,7 +13,7 @@ from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices import services as actions
 from reuse_tracker.devices.models import DEVICE_TYPES
-from reuse_tracker.devices.scanning import read_scan
+from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.policy import WORKSHOP_READERS
@@ -52,7 +52,7 @@ def board():
 def go():
     """Open the scanned device at its next step."""
     code = request.args.get("code", "")
-    tag = read_scan(code, current_app.config["ASSET_TAG_PREFIX"])
+    tag = scanned_tag(code)
     try:
         if tag is None:
             raise UserError(_("“%(code)s” is not a device label.", code=code.strip()[:60]))

@@ -15,14 +15,14 @@ from reuse_tracker import clock
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices.models import Device
-from reuse_tracker.errors import ValidationError
+from reuse_tracker.errors import INVALID_FIELDS, ValidationError
 from reuse_tracker.vocabulary import TYPE_TITLES
 from reuse_tracker.workshop import parts, weee
 
 
 def _refuse(action: str, errors: dict[str, Any]) -> ValidationError:
     labels = {field.name: field.label for field in action_fields.fields_for(action)}
-    return ValidationError(_l("Some fields are missing or invalid."), errors, labels)
+    return ValidationError(INVALID_FIELDS, errors, labels)
 
 
 def check_erasure(device: Device, payload: dict[str, Any], actor: User | None) -> None:

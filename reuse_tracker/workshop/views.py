@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request, url_for
+from flask import jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
 from reuse_tracker.auth.access import READ, current_actor, roles_required
 from reuse_tracker.devices import actions, readiness, services
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices.models import Device
-from reuse_tracker.devices.scanning import read_scan
+from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import UserError
 from reuse_tracker.extensions import db
 from reuse_tracker.vocabulary import TYPE_TITLES
@@ -64,7 +64,7 @@ def _device_card(device: Device) -> dict:
 
 
 def _find(code: str) -> Device:
-    tag = read_scan(code, current_app.config["ASSET_TAG_PREFIX"])
+    tag = scanned_tag(code)
     if tag is None:
         raise UserError(_("“%(code)s” is not a device label.", code=code.strip()[:60]))
     return services.get_device(tag)

@@ -1,0 +1,28 @@
+"""Reads the intake feature offers the rest of the application."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import url_for
+
+from reuse_tracker.devices.provenance import Provenance
+from reuse_tracker.extensions import db
+from reuse_tracker.intake.models import Donation, Donor
+
+
+def provenance(donation_id: int) -> Provenance | None:
+    """Return the donation ``donation_id`` as device pages name it (one query)."""
+    row = db.session.execute(
+        sa.select(Donation.id, Donation.reference, Donor.name, Donation.received_on)
+        .join(Donor, Donor.id == Donation.donor_id)
+        .where(Donation.id == donation_id)
+    ).first()
+    if row is None:
+        return None
+    return Provenance(
+        row.id,
+        row.reference,
+        row.name,
+        row.received_on,
+        url_for("intake.detail", donation_id=row.id),
+    )
