@@ -105,6 +105,14 @@ def _clean_serial(raw: str) -> str:
     return " ".join(raw.split()).upper()
 
 
+def _clean_sha256(raw: str) -> str:
+    """Accept a SHA-256 as its 64 hexadecimal digits."""
+    digest = raw.lower()
+    if len(digest) != 64 or set(digest) - set("0123456789abcdef"):
+        raise ValueError(_l("must be a SHA-256: 64 hexadecimal digits"))
+    return digest
+
+
 def _clean_checks(raw: Any) -> dict[str, str]:
     """Accept {"screen": "passed", ...} or a list of the names that failed."""
     if isinstance(raw, Mapping):
@@ -161,6 +169,7 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("tool_method", _l("Method in the tool (e.g. PRNG Stream)"), max_length=80),
         Field("started_at", _l("Started at"), "datetime"),
         Field("ended_at", _l("Ended at"), "datetime"),
+        Field("log_sha256", _l("SHA-256 of the tool's log"), max_length=64, cleaner=_clean_sha256),
         NOTES,
     ),
     "record_diagnostics": (
