@@ -1,6 +1,6 @@
 """JSON Schemas of the API's bodies and answers, generated from the code's own descriptions.
 
-Action bodies come from ``devices.fields.ACTION_FIELDS`` (the Field specs that
+Action bodies come from each action's ``ActionSpec.fields`` (the Field specs that
 also validate them); device rows from ``devices.registration`` (DeviceSpec, its
 limits and DEVICE_TYPES). Change those and the description follows.
 """

@@ -106,6 +106,14 @@ def clean_serial(raw: str) -> str:
     return " ".join(raw.split()).upper()
 
 
+def clean_sha256(raw: str) -> str:
+    """Accept a SHA-256 as its 64 hexadecimal digits."""
+    digest = raw.lower()
+    if len(digest) != 64 or set(digest) - set("0123456789abcdef"):
+        raise ValueError(_l("must be a SHA-256: 64 hexadecimal digits"))
+    return digest
+
+
 def _clean_checks(raw: Any) -> dict[str, str]:
     """Accept {"screen": "passed", ...} or a list of the names that failed."""
     if isinstance(raw, Mapping):

@@ -6,7 +6,14 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.devices.actions import ActionSpec, add_action
-from reuse_tracker.devices.fields import NOTES, PASS_FAIL, Field, choices, clean_serial
+from reuse_tracker.devices.fields import (
+    NOTES,
+    PASS_FAIL,
+    Field,
+    choices,
+    clean_serial,
+    clean_sha256,
+)
 from reuse_tracker.workshop import parts
 from reuse_tracker.workshop import services as handlers
 
@@ -47,6 +54,7 @@ ERASURE_FIELDS = (
     Field("tool_method", _l("Method in the tool (e.g. PRNG Stream)"), max_length=80),
     Field("started_at", _l("Started at"), "datetime"),
     Field("ended_at", _l("Ended at"), "datetime"),
+    Field("log_sha256", _l("SHA-256 of the tool's log"), max_length=64, cleaner=clean_sha256),
     NOTES,
 )
 

@@ -27,7 +27,7 @@ def erasure_log(asset_tag: str) -> tuple[Response, int]:
     """Record every disk of an nwipe log on a device, all or none; answer the new records."""
     device = device_by_tag(asset_tag)
     data, filename = _uploaded_log()
-    events = erasure_import.import_log(
+    filed = erasure_import.import_log(
         device,
         data,
         actor=current_actor(),
@@ -37,7 +37,8 @@ def erasure_log(asset_tag: str) -> tuple[Response, int]:
     db.session.commit()
     answer = {
         "device": serializers.device(device, current_actor()),
-        "erasures": [serializers.event(event) for event in events],
+        "erasures": [serializers.event(event) for event in filed.events],
+        "warnings": filed.warnings,
     }
     return jsonify(answer), 201
 
@@ -84,7 +85,9 @@ def _describe_erasure_log() -> dict[str, Any]:
     return {
         "description": "The log nwipe (or ShredOS) writes, read as the device page reads it: one "
         "`record_erasure` per disk of its “Drive Status” table, all in one transaction. "
-        "Allowed to the roles that may perform `record_erasure`.",
+        "Allowed to the roles that may perform `record_erasure`. Reads every nwipe release "
+        "from 0.17 to 0.42. The records are made even when the same file, or one of its "
+        "disks, is already in another device's records: `warnings` then names that device.",
         "parameters": [
             {"name": "expected_version", "in": "query", "required": False, "schema": version},
             {
@@ -134,7 +137,7 @@ def _schemas() -> dict[str, dict[str, Any]]:
     return {
         "ErasureLogResult": {
             "type": "object",
-            "required": ["device", "erasures"],
+            "required": ["device", "erasures", "warnings"],
             "properties": {
                 "device": ref("Device"),
                 "erasures": {
@@ -143,8 +146,25 @@ def _schemas() -> dict[str, dict[str, Any]]:
                     "items": ref("Event"),
                     "minItems": 1,
                 },
+                "warnings": {
+                    "type": "array",
+                    "description": "What to check: `same_log` (the same file, by its SHA-256, "
+                    "was filed on `device`) or `same_disk` (the disk `serial` is in the "
+                    "erasure records of `device`).",
+                    "items": ref("ErasureLogWarning"),
+                },
             },
-        }
+        },
+        "ErasureLogWarning": {
+            "type": "object",
+            "required": ["code", "device", "message"],
+            "properties": {
+                "code": {"type": "string", "enum": ["same_log", "same_disk"]},
+                "device": {"type": "string", "description": "The other device's asset tag."},
+                "serial": {"type": "string", "description": "The disk (`same_disk` only)."},
+                "message": {"type": "string", "description": "In the caller's language."},
+            },
+        },
     }
 
 

@@ -85,7 +85,7 @@ def nwipe_log(asset_tag: str):
     try:
         if upload is None or not upload.filename:
             raise ValidationError(_("Choose the nwipe log file to upload."))
-        events = erasure_import.import_log(
+        filed = erasure_import.import_log(
             device,
             upload.read(),
             actor=current_actor(),
@@ -97,6 +97,7 @@ def nwipe_log(asset_tag: str):
         flash(error.full_message, "danger")
         return redirect(back)
     db.session.commit()
+    events = filed.events
     failed = sum(event.payload["result"] != "passed" for event in events)
     message = ngettext(
         "%(num)s disk recorded from the nwipe log.",
@@ -108,4 +109,6 @@ def nwipe_log(asset_tag: str):
             "%(num)s failed: erase it again.", "%(num)s failed: erase them again.", failed
         )
     flash(message, "warning" if failed else "success")
+    for warning in filed.warnings:
+        flash(warning["message"], "warning")
     return redirect(url_for("devices.detail", asset_tag=device.asset_tag))

@@ -64,7 +64,7 @@ def test_a_device_in_the_workshop_says_what_it_lacks_to_be_ready(api, make_devic
         "grade",
     ]
     assert all(item["message"] for item in answer["missing_for_ready"])
-    assert "mark_ready" in answer["allowed_actions"]
+    assert "mark_ready" not in answer["allowed_actions"]  # offered once nothing is missing
     assert [e["action"] for e in answer["events"]] == ["intake", "start_reconditioning"]
 
 

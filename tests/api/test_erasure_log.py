@@ -8,9 +8,12 @@ import pytest
 
 from reuse_tracker.workshop import erasure_import
 from tests.api.spec_check import assert_answer_matches, fetch_spec
-from tests.workshop.helpers import events, log, reload
+from tests.workshop.helpers import corpus_text, events, log, reload
 
 PATH = "/devices/{asset_tag}/erasure-log"
+#: A real log of nwipe 0.42: loop0 erased, loop1 failed.
+TWO_DISKS = "0.42/two_disks_one_failing.log"
+UNFINISHED = corpus_text("0.42/zero_verify_last.log").split("*** Error Summary")[0].encode()
 ENGLISH = {"Accept-Language": "en"}
 
 
@@ -47,18 +50,19 @@ def test_a_raw_log_records_every_disk_and_answers_the_device_and_its_records(
 ):
     caller = api("workshop")
     device = make_device("in_workshop")
-    response = _send_text(caller, device, log("nwipe_two_disks.log"), "?filename=sdb.log")
+    response = _send_text(caller, device, log(TWO_DISKS), "?filename=sdb.log")
     assert response.status_code == 201, response.json
     assert_answer_matches(fetch_spec(client), PATH, "post", response)
     answer = response.json
     assert answer["device"] == caller.get(f"/devices/{device.asset_tag}").json
     assert answer["device"]["missing_for_ready"][0]["code"] == "erasure_failed"
-    ssd, hdd = answer["erasures"]
+    good, bad = answer["erasures"]
     assert [record["action"] for record in answer["erasures"]] == ["record_erasure"] * 2
-    assert ssd["payload"]["storage_serial"] == "S3Z9NB0K123456A"
-    assert ssd["payload"]["notes"] == "nwipe log sdb.log: erased"
-    assert (hdd["payload"]["storage_serial"], hdd["payload"]["result"]) == ("W6209XYZ", "failed")
-    assert ssd["actor"]["id"] == caller.user_id
+    assert good["payload"]["storage_serial"] == "NW042-LOOP0"
+    assert good["payload"]["notes"] == "nwipe log sdb.log: erased"
+    assert (bad["payload"]["storage_serial"], bad["payload"]["result"]) == ("NW042-LOOP1", "failed")
+    assert good["actor"]["id"] == caller.user_id
+    assert answer["warnings"] == []
     assert [record["seq"] for record in answer["erasures"]] == [
         event.seq for event in events(device, "record_erasure")
     ]
@@ -66,13 +70,13 @@ def test_a_raw_log_records_every_disk_and_answers_the_device_and_its_records(
 
 def test_the_api_and_the_page_record_the_same_erasures(api, client, login, make_device):
     by_page, by_api = make_device("in_workshop"), make_device("in_workshop")
-    response = _send_file(api("workshop"), by_api, log("nwipe_two_disks.log"), "run.log")
+    response = _send_file(api("workshop"), by_api, log(TWO_DISKS), "run.log")
     assert response.status_code == 201, response.json
     login("workshop")
     client.post("/lang/en")
     client.post(
         f"/devices/{by_page.asset_tag}/nwipe",
-        data={"log": (io.BytesIO(log("nwipe_two_disks.log")), "run.log")},
+        data={"log": (io.BytesIO(log(TWO_DISKS)), "run.log")},
         content_type="multipart/form-data",
     )
     page_records = [event.payload for event in events(by_page, "record_erasure")]
@@ -82,7 +86,7 @@ def test_the_api_and_the_page_record_the_same_erasures(api, client, login, make_
 
 def test_an_aborted_wipe_is_recorded_as_failed(api, make_device):
     device = make_device("in_workshop")
-    response = _send_text(api("workshop"), device, log("nwipe_user_abort.log"))
+    response = _send_text(api("workshop"), device, log("0.42/abort.log"))
     assert response.status_code == 201, response.json
     (record,) = response.json["erasures"]
     assert record["payload"]["result"] == "failed"
@@ -93,10 +97,14 @@ def test_an_aborted_wipe_is_recorded_as_failed(api, make_device):
     ("content", "reason"),
     [
         (b"", "empty"),
-        (b"just some text\n", "no_summary"),
-        (log("nwipe_unfinished.log"), "no_summary"),
-        (log("nwipe_two_disks.log").replace(b"| 02:38:15 |", b"| ??? |"), "bad_row"),
-        (log("nwipe_two_disks.log").replace(b"S3Z9NB0K123456A", b"XXXXXXXXXXXXXXX"), "no_serial"),
+        (b"just some text\n", "not_a_log"),
+        (UNFINISHED, "unfinished"),
+        (log(TWO_DISKS).replace(b"| 00:00:20 |", b"| ??? |"), "bad_row"),
+        (log(TWO_DISKS).replace(b"NW042-LOOP0", b"XXXXXXXXXXX"), "no_serial"),
+        (log("0.42/quiet.log"), "no_serial"),
+        (log("0.42/verify_zero.log"), "verify_only"),
+        (log("0.42/abort_before_start.log"), "not_started"),
+        (log("0.17/abort.log"), "unfinished"),
     ],
 )
 @pytest.mark.parametrize("send", [_send_text, _send_file])
@@ -117,13 +125,13 @@ def test_a_malformed_log_is_422_with_the_parsers_reason_and_records_nothing(
 def test_one_refused_disk_leaves_no_disk_recorded(api, make_device, monkeypatch):
     original = erasure_import.erasure_data
 
-    def second_disk_destroyed(disk, version, filename=""):
-        data = original(disk, version, filename)
-        return {**data, "method": "destroy"} if disk.serial == "W6209XYZ" else data
+    def second_disk_destroyed(disk, *args):
+        data = original(disk, *args)
+        return {**data, "method": "destroy"} if disk.serial == "NW042-LOOP1" else data
 
     monkeypatch.setattr(erasure_import, "erasure_data", second_disk_destroyed)
     device = make_device("in_workshop")
-    response = _send_text(api("workshop"), device, log("nwipe_two_disks.log"))
+    response = _send_text(api("workshop"), device, log(TWO_DISKS))
     assert "technique" in _assert_error(response, 422, "validation_error")["fields"]
     _assert_nothing_recorded(device)
 
@@ -132,7 +140,7 @@ def test_a_multipart_upload_without_the_file_field_is_422(api, make_device):
     device = make_device("in_workshop")
     response = api("workshop").post(
         f"/devices/{device.asset_tag}/erasure-log",
-        data={"log": (io.BytesIO(log("nwipe_two_disks.log")), "nwipe.log")},
+        data={"log": (io.BytesIO(log(TWO_DISKS)), "nwipe.log")},
         headers=ENGLISH,
         content_type="multipart/form-data",
     )
@@ -146,7 +154,7 @@ def test_a_body_of_another_type_is_415(api, client, make_device, content_type):
     headers = {**ENGLISH, "Content-Type": content_type} if content_type else ENGLISH
     response = api("workshop").post(
         f"/devices/{device.asset_tag}/erasure-log",
-        data=log("nwipe_two_disks.log") if content_type else None,
+        data=log(TWO_DISKS) if content_type else None,
         headers=headers,
     )
     error = _assert_error(response, 415, "unsupported_media_type")
@@ -159,7 +167,7 @@ def test_a_body_of_another_type_is_415(api, client, make_device, content_type):
 def test_a_log_over_the_upload_limit_is_413(app, api, client, make_device, monkeypatch, send):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
     device = make_device("in_workshop")
-    response = send(api("workshop"), device, log("nwipe_two_disks.log"))
+    response = send(api("workshop"), device, log(TWO_DISKS))
     assert "too large" in _assert_error(response, 413, "too_large")["message"]
     assert_answer_matches(fetch_spec(client), PATH, "post", response)
     _assert_nothing_recorded(device)
@@ -168,7 +176,7 @@ def test_a_log_over_the_upload_limit_is_413(app, api, client, make_device, monke
 def test_an_unknown_tag_is_404(api, client):
     response = api("workshop").post(
         "/devices/RT-999999/erasure-log",
-        data=log("nwipe_two_disks.log"),
+        data=log(TWO_DISKS),
         headers={"Content-Type": "text/plain"},
     )
     _assert_error(response, 404, "not_found")
@@ -177,7 +185,7 @@ def test_an_unknown_tag_is_404(api, client):
 
 def test_a_device_not_in_the_workshop_is_409_and_records_nothing(api, client, make_device):
     device = make_device("received")
-    response = _send_text(api("workshop"), device, log("nwipe_two_disks.log"))
+    response = _send_text(api("workshop"), device, log(TWO_DISKS))
     _assert_error(response, 409, "conflict")
     assert_answer_matches(fetch_spec(client), PATH, "post", response)
     _assert_nothing_recorded(device)
@@ -185,12 +193,10 @@ def test_a_device_not_in_the_workshop_is_409_and_records_nothing(api, client, ma
 
 def test_a_stale_expected_version_is_409_and_the_current_one_records(api, make_device):
     caller, device = api("workshop"), make_device("in_workshop")
-    stale = _send_text(caller, device, log("nwipe_two_disks.log"), "?expected_version=999")
+    stale = _send_text(caller, device, log(TWO_DISKS), "?expected_version=999")
     _assert_error(stale, 409, "conflict")
     _assert_nothing_recorded(device)
-    response = _send_file(
-        caller, device, log("nwipe_two_disks.log"), expected_version=str(device.version)
-    )
+    response = _send_file(caller, device, log(TWO_DISKS), expected_version=str(device.version))
     assert response.status_code == 201, response.json
     assert response.json["device"]["version"] == device.version + 2
 
@@ -198,9 +204,7 @@ def test_a_stale_expected_version_is_409_and_the_current_one_records(api, make_d
 @pytest.mark.parametrize("version", ["two", "-1", "9" * 12])
 def test_an_expected_version_that_is_not_a_number_is_422(api, make_device, version):
     device = make_device("in_workshop")
-    response = _send_text(
-        api("workshop"), device, log("nwipe_two_disks.log"), f"?expected_version={version}"
-    )
+    response = _send_text(api("workshop"), device, log(TWO_DISKS), f"?expected_version={version}")
     assert set(_assert_error(response, 422, "validation_error")["fields"]) == {"expected_version"}
     _assert_nothing_recorded(device)
 
@@ -208,7 +212,7 @@ def test_an_expected_version_that_is_not_a_number_is_422(api, make_device, versi
 def test_the_file_name_is_quoted_printable_and_short(api, make_device):
     device = make_device("in_workshop")
     name = "a\x00b\x1b" + "c" * 200
-    response = _send_file(api("workshop"), device, log("nwipe_user_abort.log"), name)
+    response = _send_file(api("workshop"), device, log("0.42/abort.log"), name)
     assert response.status_code == 201, response.json
     notes = response.json["erasures"][0]["payload"]["notes"]
     assert notes.startswith("nwipe log ab" + "c" * (erasure_import.MAX_FILENAME - 2) + ": ")
@@ -220,7 +224,7 @@ def test_the_file_name_is_quoted_printable_and_short(api, make_device):
 )
 def test_the_roles_that_record_erasures_may_upload_a_log(api, client, make_device, role, status):
     device = make_device("in_workshop")
-    response = _send_text(api(role), device, log("nwipe_two_disks.log"))
+    response = _send_text(api(role), device, log(TWO_DISKS))
     assert response.status_code == status, response.json
     assert_answer_matches(fetch_spec(client), PATH, "post", response)
     if status == 403:
@@ -256,3 +260,45 @@ def test_the_route_is_described_with_both_kinds_of_body(client):
         "expected_version",
         "filename",
     ]
+
+
+def test_the_same_log_on_a_second_device_is_recorded_and_the_answer_warns(api, client, make_device):
+    caller = api("workshop")
+    first, second = make_device("in_workshop"), make_device("in_workshop")
+    assert _send_text(caller, first, log(TWO_DISKS)).json["warnings"] == []
+    response = _send_file(caller, second, log(TWO_DISKS), "copy.log")
+    assert response.status_code == 201, response.json
+    assert_answer_matches(fetch_spec(client), PATH, "post", response)
+    (warning,) = response.json["warnings"]
+    assert (warning["code"], warning["device"]) == ("same_log", first.asset_tag)
+    assert warning["message"].startswith(f"This log was already filed on device {first.asset_tag}")
+    assert len(events(second, "record_erasure")) == 2
+
+
+def test_the_same_disk_on_a_second_device_is_recorded_and_the_answer_warns(
+    api, client, make_device
+):
+    caller = api("workshop")
+    first, second = make_device("in_workshop"), make_device("in_workshop")
+    _send_text(caller, first, log("0.42/zero_verify_last.log"))
+    response = _send_text(caller, second, log(TWO_DISKS))
+    assert response.status_code == 201, response.json
+    assert_answer_matches(fetch_spec(client), PATH, "post", response)
+    assert response.json["warnings"] == [
+        {
+            "code": "same_disk",
+            "device": first.asset_tag,
+            "serial": "NW042-LOOP0",
+            "message": f"The disk NW042-LOOP0 is also in the erasure records of device "
+            f"{first.asset_tag}: check that it was moved from there.",
+        }
+    ]
+
+
+def test_a_log_of_an_old_release_is_recorded(api, make_device):
+    device = make_device("in_workshop")
+    response = _send_text(api("workshop"), device, log("0.20/two_disks_one_failing.log"))
+    assert response.status_code == 201, response.json
+    results = [record["payload"]["result"] for record in response.json["erasures"]]
+    assert results == ["passed", "failed"]
+    assert response.json["erasures"][0]["payload"]["tool_method"] == "PRNG Stream, 1R, verify last"

@@ -11,6 +11,8 @@ from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.extensions import db
 
 DATA = Path(__file__).parent / "data"
+#: Real logs of each nwipe release, by version (README.md in each folder says how they were made).
+CORPUS = DATA / "nwipe"
 
 ERASED = {
     "method": "clear",
@@ -34,7 +36,12 @@ GRADED = {"grade": "B", "os": "Ubuntu 20.04 LTS", "image_version": "atelier-2021
 
 
 def log(name: str) -> bytes:
-    return (DATA / name).read_bytes()
+    """Return a real nwipe log of the corpus: ``"0.42/zero_verify_last.log"``."""
+    return (CORPUS / name).read_bytes()
+
+
+def corpus_text(name: str) -> str:
+    return log(name).decode("utf-8")
 
 
 def english(client) -> None:

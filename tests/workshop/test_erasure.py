@@ -1,6 +1,4 @@
-"""Erasure records per disk, the readiness guards they feed, and nwipe logs read in."""
-
-import io
+"""Erasure records per disk and the readiness guards they feed (nwipe logs: test_nwipe_upload)."""
 
 import pytest
 
@@ -16,7 +14,6 @@ from tests.workshop.helpers import (
     act,
     english,
     events,
-    log,
     reload,
 )
 
@@ -105,6 +102,8 @@ def test_mark_ready_explains_what_is_missing_on_the_page_and_in_the_api(
         ({**ERASED, "started_at": "2021-03-12T10:00", "ended_at": "2021-03-12T09:00"}, "ended_at"),
         ({**ERASED, "started_at": "yesterday"}, "started_at"),
         ({**ERASED, "storage_size_gb": "-1"}, "storage_size_gb"),
+        ({**ERASED, "log_sha256": "not-a-digest"}, "log_sha256"),
+        ({**ERASED, "log_sha256": "ab" * 31 + "zz"}, "log_sha256"),
     ],
 )
 def test_inconsistent_erasures_are_refused_naming_the_field(make_device, data, field):
@@ -112,118 +111,3 @@ def test_inconsistent_erasures_are_refused_naming_the_field(make_device, data, f
     with pytest.raises(ValidationError) as refused:
         services.perform(device, "record_erasure", data, actor=None)
     assert field in refused.value.fields
-
-
-def _upload(client, device, name: str, content: bytes):
-    return client.post(
-        f"/devices/{device.asset_tag}/nwipe",
-        data={"log": (io.BytesIO(content), name), "version": device.version},
-        content_type="multipart/form-data",
-    )
-
-
-def test_an_nwipe_log_records_every_disk_it_wiped(client, login, make_device):
-    tech = login("workshop")
-    english(client)
-    device = make_device("in_workshop")
-    response = _upload(client, device, "nwipe_2021-03-12.log", log("nwipe_two_disks.log"))
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"/devices/{device.asset_tag}"
-    ssd, hdd = (event.payload for event in events(device, "record_erasure"))
-    assert ssd == {
-        "method": "clear",
-        "technique": "overwrite",
-        "tool": "nwipe",
-        "tool_version": "0.34",
-        "verification": "full",
-        "result": "passed",
-        "storage_serial": "S3Z9NB0K123456A",
-        "storage_model": "Samsung SSD 860 EVO 250GB",
-        "storage_size_gb": 250,
-        "tool_method": "PRNG Stream, 1R, verify last",
-        "started_at": "2021-03-12T09:13:46",
-        "ended_at": "2021-03-12T10:38:50",
-        "notes": "nwipe log nwipe_2021-03-12.log: erased",
-    }
-    assert (hdd["storage_serial"], hdd["result"]) == ("W6209XYZ", "failed")
-    assert all(event.actor_id == tech.id for event in events(device, "record_erasure"))
-    page = client.get(response.headers["Location"]).text
-    assert "2 disks recorded from the nwipe log. 1 failed" in page
-    assert readiness.missing_codes(reload(device))[0] == "erasure_failed"
-
-
-def test_an_aborted_wipe_is_recorded_as_failed(client, login, make_device):
-    login("workshop")
-    device = make_device("in_workshop")
-    _upload(client, device, "abort.log", log("nwipe_user_abort.log"))
-    (record,) = events(device, "record_erasure")
-    assert record.payload["result"] == "failed"
-    assert record.payload["verification"] == "full"
-    assert "aborted" in record.payload["notes"]
-
-
-@pytest.mark.parametrize(
-    "content",
-    [
-        b"",
-        b"just some text\n",
-        log("nwipe_unfinished.log"),
-        log("nwipe_two_disks.log").replace(b"| 02:38:15 |", b"| ??? |"),
-    ],
-)
-def test_a_malformed_nwipe_log_is_refused_with_the_reason_and_records_nothing(
-    client, login, make_device, content
-):
-    login("workshop")
-    english(client)
-    device = make_device("in_workshop")
-    response = _upload(client, device, "bad.log", content)
-    assert response.status_code == 302
-    assert "open=record_erasure" in response.headers["Location"]
-    page = client.get(response.headers["Location"]).text
-    assert "The nwipe log was refused" in page or "Choose the nwipe log" in page
-    assert events(device, "record_erasure") == []
-    assert reload(device).version == device.version
-
-
-def test_the_second_disk_failing_leaves_nothing_recorded(client, login, make_device):
-    login("workshop")
-    device = make_device("received")  # not in the workshop: every record is refused
-    response = _upload(client, device, "ok.log", log("nwipe_two_disks.log"))
-    assert response.status_code == 302
-    assert events(device, "record_erasure") == []
-
-
-def test_the_device_page_offers_the_nwipe_upload(client, login, make_device):
-    login("workshop")
-    device = make_device("in_workshop")
-    page = client.get(f"/devices/{device.asset_tag}?open=record_erasure").text
-    assert f'action="/devices/{device.asset_tag}/nwipe"' in page
-    assert 'enctype="multipart/form-data"' in page and 'name="storage_model"' in page
-
-
-@pytest.mark.parametrize("role", ["viewer", "mediator"])
-def test_viewers_and_mediators_cannot_record_erasures(client, login, make_device, role):
-    login(role)
-    device = make_device("in_workshop")
-    response = _upload(client, device, "ok.log", log("nwipe_two_disks.log"))
-    assert response.status_code == 403
-    response = client.post(
-        f"/devices/{device.asset_tag}/actions/record_erasure",
-        data={**ERASED, "version": device.version},
-    )
-    assert response.status_code == 403
-    assert events(device, "record_erasure") == []
-
-
-def test_an_upload_over_the_size_limit_is_refused(app, client, login, make_device):
-    login("workshop")
-    device = make_device("in_workshop")
-    body = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
-    response = client.post(
-        f"/devices/{device.asset_tag}/nwipe",
-        data=body,
-        content_type="multipart/form-data; boundary=x",
-    )
-    assert response.status_code == 413
-    assert events(device, "record_erasure") == []
