@@ -6,10 +6,10 @@ import shutil
 import sqlite3
 import subprocess
 from collections import Counter
-from datetime import date
 
 import sqlalchemy as sa
 
+from reuse_tracker import clock
 from reuse_tracker import demo as demo_module
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device, DeviceEvent
@@ -120,7 +120,7 @@ def test_demo_loads_the_programme_into_an_empty_database_and_only_there(runner):
     result = runner.invoke(args=["demo"])
 
     # Dated in the latest plan played by today (tests/test_demo.py pins one such day).
-    calendar = demo_module.PlanCalendar.for_today(date.today())
+    calendar = demo_module.PlanCalendar.for_today(clock.today())
     assert result.exit_code == 0, result.output
     assert (
         "Loaded the demo programme modelled on Nantes' 2021 plan, dated "

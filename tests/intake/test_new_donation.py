@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from reuse_tracker import clock
 from reuse_tracker.devices.models import Device
 from reuse_tracker.extensions import db
 from reuse_tracker.intake.models import Donation, Donor
@@ -58,7 +59,7 @@ def test_the_form_opens_with_todays_date_empty_rows_and_known_donors(client, log
     make_donation(1, donor="Orange Business")
     login("workshop")
     page = client.get("/donations/new").text
-    assert f'value="{date.today().isoformat()}"' in page
+    assert f'value="{clock.today().isoformat()}"' in page
     assert 'name="devices-9-serial"' in page and 'name="devices-10-serial"' not in page
     assert '<option value="Orange Business">' in page
     assert 'src="/static/js/intake.js"' in page

@@ -8,6 +8,7 @@ from itertools import count
 import pytest
 import sqlalchemy as sa
 
+from reuse_tracker import clock
 from reuse_tracker.devices import services
 from reuse_tracker.devices.models import Device
 from reuse_tracker.extensions import db
@@ -20,7 +21,7 @@ from tests.conftest import WORKSHOP_PATH
 PARENT = "Zéphyrine Quatremare"
 PHONE = "06 39 98 12 34"
 EMAIL = "zephyrine.q@courriel.example"
-TODAY = date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 #: The data each loan action takes in these tests (``reserve`` gets its family and wave).
 ACTION_DATA = {

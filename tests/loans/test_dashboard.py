@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from reuse_tracker import clock
 from reuse_tracker.devices import services
 from reuse_tracker.extensions import db
 
@@ -16,9 +17,9 @@ def _card(html: str) -> str:
 def test_the_next_wave_shows_its_verdict_and_what_is_missing(
     client, login, make_wave, make_family, ready_device, count_queries
 ):
-    make_wave({"laptop": 1}, starts_on=date.today() + timedelta(days=60), name="Later")
+    make_wave({"laptop": 1}, starts_on=clock.today() + timedelta(days=60), name="Later")
     wave = make_wave(
-        {"laptop": 3, "tablet": 1}, starts_on=date.today() + timedelta(days=10), name="Soon"
+        {"laptop": 3, "tablet": 1}, starts_on=clock.today() + timedelta(days=10), name="Soon"
     )
     family = make_family(wave)
     device = ready_device()
@@ -42,8 +43,8 @@ def test_the_next_wave_shows_its_verdict_and_what_is_missing(
 
 
 def test_without_a_wave_ahead_the_coordinator_is_invited_to_plan_one(client, login, make_wave):
-    make_wave(starts_on=date.today() - timedelta(days=40), name="Past").ends_on = (
-        date.today() - timedelta(days=20)
+    make_wave(starts_on=clock.today() - timedelta(days=40), name="Past").ends_on = (
+        clock.today() - timedelta(days=20)
     )
     db.session.commit()
     login("coordinator")

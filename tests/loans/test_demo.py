@@ -9,6 +9,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from PIL import Image
 
+from reuse_tracker import clock
 from reuse_tracker.demo_calendar import PlanCalendar
 from reuse_tracker.devices.models import Device
 from reuse_tracker.devices.services import check_integrity
@@ -44,7 +45,7 @@ def test_a_drawn_signature_is_a_clean_png():
 
 def test_the_waves_are_played_to_the_end(app_ctx, make_user, ready_device, monkeypatch):
     users = [make_user(role) for role in ("coordinator", "mediator", "workshop", "workshop")]
-    calendar = PlanCalendar.for_today(date.today())
+    calendar = PlanCalendar.for_today(clock.today())
     for _ in range(16):
         ready_device()
     # Ready since before the first wave (a bulk update: the devices' versions stay).

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from reuse_tracker import clock
 from reuse_tracker.devices import services
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
@@ -244,14 +245,14 @@ def test_hand_over_day_scans_a_device_to_its_family(
     assert elsewhere.asset_tag in wrong.text
     response = client.post(
         f"/handover/{wave.id}/{school.id}",
-        data={"code": device.asset_tag, "charter_signed_on": date.today().isoformat()},
+        data={"code": device.asset_tag, "charter_signed_on": clock.today().isoformat()},
     )
     assert response.status_code == 302
     loan = db.session.scalar(sa.select(Loan).where(Loan.device_id == device.id))
     assert (loan.status, loan.association_id, loan.charter_signed_on) == (
         "on_loan",
         association.id,
-        date.today(),
+        clock.today(),
     )
     db.session.refresh(elsewhere)
     assert elsewhere.status == "reserved"
@@ -260,12 +261,12 @@ def test_hand_over_day_scans_a_device_to_its_family(
 def test_overdue_loans_are_listed_with_the_contact(client, login, device_in):
     device, family, _ = device_in("on_loan")
     loan = db.session.scalar(sa.select(Loan).where(Loan.device_id == device.id))
-    loan.due_on = date.today() - timedelta(days=3)
+    loan.due_on = clock.today() - timedelta(days=3)
     db.session.commit()
     login("mediator")
     page = client.get("/loans/overdue").text
     assert family.reference in page and PARENT in page and "06 39 98 12 34" in page
-    loan.due_on = date.today() + timedelta(days=3)
+    loan.due_on = clock.today() + timedelta(days=3)
     db.session.commit()
     assert family.reference not in client.get("/loans/overdue").text
 
@@ -273,7 +274,7 @@ def test_overdue_loans_are_listed_with_the_contact(client, login, device_in):
 def _overdue_loan(device_in, association=None, school=None, days=3):
     device, family, _ = device_in("on_loan")
     loan = db.session.scalar(sa.select(Loan).where(Loan.device_id == device.id))
-    loan.due_on = date.today() - timedelta(days=days)
+    loan.due_on = clock.today() - timedelta(days=days)
     family.association_id = association.id if association else None
     family.school_id = school.id if school else None
     db.session.commit()

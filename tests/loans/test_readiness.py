@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from reuse_tracker import clock
 from reuse_tracker.devices import services
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import queries
@@ -79,7 +80,7 @@ def test_likely_ready_is_the_pace_times_the_days_capped_by_the_workshop(
 
 
 def test_readiness_from_the_stock(make_device, ready_device, device_in, make_wave, make_family):
-    wave = make_wave({"laptop": 4, "tablet": 2}, starts_on=date.today() + timedelta(days=14))
+    wave = make_wave({"laptop": 4, "tablet": 2}, starts_on=clock.today() + timedelta(days=14))
     reserved, _, _ = device_in("reserved")  # reserved for another wave: not counted here
     for _ in range(2):
         ready_device()  # two laptops marked ready today: 2 in 28 days

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from reuse_tracker import clock
 from reuse_tracker.devices import actions, lifecycle, services
 from reuse_tracker.devices.models import DeviceEvent
 from reuse_tracker.errors import ConflictError, ValidationError
@@ -158,7 +159,7 @@ def test_a_reservation_is_refused_with_its_reason(ready_device, make_wave, make_
 def test_hand_over_sets_the_due_date_from_the_loan_duration(app, device_in, make_association):
     association = make_association("Alis 44")
     device, _family, _ = device_in("reserved")
-    signed = date.today() - timedelta(days=2)
+    signed = clock.today() - timedelta(days=2)
     event = services.perform(
         device,
         "hand_over",
@@ -178,7 +179,7 @@ def test_hand_over_sets_the_due_date_from_the_loan_duration(app, device_in, make
     ("data", "field"),
     [
         (
-            {"charter_signed_on": (date.today() + timedelta(days=1)).isoformat()},
+            {"charter_signed_on": (clock.today() + timedelta(days=1)).isoformat()},
             "charter_signed_on",
         ),
         ({"charter_signed_on": "2021-02-03", "due_on": "2021-02-01"}, "due_on"),

@@ -11,6 +11,7 @@ from datetime import datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reuse_tracker import create_app
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.workshop import erasure_import, nwipe
 from tests.workshop.helpers import CORPUS
@@ -59,7 +60,16 @@ real_line = st.builds(
 log_text = st.lists(st.one_of(real_line, st.sampled_from(REAL_LINES), st.text()), max_size=60)
 
 
+#: The erasure's fields are the workshop's ActionSpec's: read them inside an application.
+APP = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "fuzz"})
+
+
 def _read(text: str) -> None:
+    with APP.app_context():
+        _check(text)
+
+
+def _check(text: str) -> None:
     try:
         report = nwipe.parse(text)
     except nwipe.NwipeLogError as error:
