@@ -33,14 +33,22 @@ def configure_engine(app: Flask) -> None:
         cursor.close()
 
 
-def import_models() -> None:
-    """Import every feature's ``models`` module so the metadata (and Alembic) knows them all."""
-    from reuse_tracker import FEATURES, sequences  # noqa: F401  (sequences holds a table)
-    from reuse_tracker.auth import audit  # noqa: F401  (the audit log's table)
+#: Modules outside the features' ``models`` that hold tables.
+SHARED_MODEL_MODULES = ("reuse_tracker.sequences", "reuse_tracker.auth.audit")
 
-    for name in FEATURES:
-        if find_spec(f"reuse_tracker.{name}.models") is not None:
-            import_module(f"reuse_tracker.{name}.models")
+
+def model_modules() -> list[str]:
+    """Name every module that holds tables: the shared ones, then each feature's ``models``."""
+    from reuse_tracker import FEATURES
+
+    features = [f"reuse_tracker.{name}.models" for name in FEATURES]
+    return [*SHARED_MODEL_MODULES, *(name for name in features if find_spec(name) is not None)]
+
+
+def import_models() -> None:
+    """Load every module that holds tables, so the metadata (and Alembic) knows them all."""
+    for name in model_modules():
+        import_module(name)
 
 
 @contextmanager

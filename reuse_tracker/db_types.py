@@ -33,3 +33,13 @@ def utcnow() -> datetime:
     from reuse_tracker import clock
 
     return clock.now()
+
+
+def append_only(model: type, error: type[Exception], message: str) -> None:
+    """Make the mapper refuse every update and delete of ``model``'s rows with ``error``."""
+
+    def refuse(mapper, connection, target):
+        raise error(message)
+
+    sa.event.listen(model, "before_update", refuse)
+    sa.event.listen(model, "before_delete", refuse)

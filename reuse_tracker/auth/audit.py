@@ -12,10 +12,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import has_request_context, request
-from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from reuse_tracker.db_types import JSONType, UTCDateTime, utcnow
+from reuse_tracker.db_types import JSONType, UTCDateTime, append_only, utcnow
 from reuse_tracker.extensions import db
 
 
@@ -45,14 +44,7 @@ class AuditLogIsAppendOnly(RuntimeError):
     """Raised when code tries to change or delete an audit entry."""
 
 
-@orm_event.listens_for(AuditEntry, "before_update")
-def _refuse_update(mapper, connection, target):
-    raise AuditLogIsAppendOnly("the audit log is append-only")
-
-
-@orm_event.listens_for(AuditEntry, "before_delete")
-def _refuse_delete(mapper, connection, target):
-    raise AuditLogIsAppendOnly("the audit log is append-only")
+append_only(AuditEntry, AuditLogIsAppendOnly, "the audit log is append-only")
 
 
 def record(

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
-from reuse_tracker.db_types import JSONType, UTCDateTime, utcnow
+from reuse_tracker.db_types import JSONType, UTCDateTime, append_only, utcnow
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.extensions import db
 from reuse_tracker.vocabulary import DeviceType, Grade
@@ -104,14 +104,7 @@ class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete a device event."""
 
 
-@orm_event.listens_for(DeviceEvent, "before_update")
-def _refuse_update(mapper, connection, target):
-    raise AppendOnlyError("device events are append-only")
-
-
-@orm_event.listens_for(DeviceEvent, "before_delete")
-def _refuse_delete(mapper, connection, target):
-    raise AppendOnlyError("device events are append-only")
+append_only(DeviceEvent, AppendOnlyError, "device events are append-only")
 
 
 @orm_event.listens_for(sa.orm.Session, "do_orm_execute")
