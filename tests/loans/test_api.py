@@ -51,6 +51,18 @@ def test_a_bad_wave_is_422_naming_each_field(api, body, fields):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Wave)) == 0
 
 
+def test_the_api_of_a_feature_needs_no_csrf_token_in_production(app, api, login, monkeypatch):
+    """Bearer-token calls carry no CSRF token: a nested API blueprint must be exempt too."""
+    caller = api("coordinator")
+    login("coordinator")
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    response = caller.post("/waves", json=WAVE)
+    assert response.status_code == 201, response.get_data(as_text=True)[:300]
+    page = caller.client.post("/waves", data={"name": "Sans jeton"})
+    assert page.status_code == 302  # pages still demand their token: sent back to the form
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Wave)) == 1
+
+
 def test_only_coordinators_create_waves(api):
     for role in ("workshop", "mediator", "viewer"):
         response = api(role).post("/waves", json=WAVE)
