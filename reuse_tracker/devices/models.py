@@ -28,6 +28,8 @@ class Device(db.Model):
     __table_args__ = (
         sa.Index("ix_devices_status_type", "status", "type"),
         sa.Index("ix_devices_donation_status", "donation_id", "status"),
+        #: The oldest devices of a state first (the workshop board's queues).
+        sa.Index("ix_devices_status_status_changed_at", "status", "status_changed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,10 +1,11 @@
 """The workshop board: the queue at each step, how long each device has waited, who did what.
 
-Two queries whatever the data size. Where a device in the workshop stands is computed in SQL
-from its event log (EXISTS on the events since it last entered the workshop), the same rules as
-``lifecycle.missing_for_ready``: the log stays the one source of truth, nothing to keep in step,
-and only the devices in the workshop (a few hundred at most) are looked at, each through the
-``(device_id, seq)`` unique index.
+Four queries whatever the data size: three for the queue, one for the activity. Where a device
+in the workshop stands is computed in SQL from its event log (EXISTS on the events since it last
+entered the workshop), the same rules as ``lifecycle.missing_for_ready``: the log stays the one
+source of truth, nothing to keep in step, and only the devices in the workshop (a few hundred at
+most) are looked at, each through the ``(device_id, seq)`` unique index. The steps a state alone
+decides (to start, ready) read only the rows they show, oldest first from an index.
 """
 
 from __future__ import annotations
@@ -121,9 +122,8 @@ def _workshop_flags() -> sa.CTE:
 
 
 def _step(flags: sa.CTE) -> sa.ColumnElement:
+    """The step of a device in the workshop (the flags are of devices in the workshop only)."""
     return sa.case(
-        (Device.status.in_((Status.RECEIVED, Status.RETURNED)), "to_start"),
-        (Device.status == Status.READY, "ready"),
         (
             sa.or_(
                 sa.and_(~flags.c.erased, Device.type.not_in(TYPES_WITHOUT_STORAGE)),
@@ -137,46 +137,114 @@ def _step(flags: sa.CTE) -> sa.ColumnElement:
     )
 
 
+#: The steps a device's state alone decides, oldest first through ``(status, status_changed_at)``.
+STATUS_STEPS = {
+    "to_start": (Status.RECEIVED, Status.RETURNED),
+    "ready": (Status.READY,),
+}
+
+
 def queue(per_step: int = 12) -> dict[str, list[sa.Row]]:
-    """Return the devices waiting at each step, longest wait first (one query)."""
+    """Return the devices waiting at each step, longest wait first (three queries).
+
+    Only the devices shown are read: the steps a state decides take their first rows from
+    the ``(status, status_changed_at)`` index (a device in those states changed state with its
+    last action), and only the devices in the workshop go through their event log.
+    """
+    columns: dict[str, list[sa.Row]] = {name: [] for name in STEPS}
+    for row in _workshop_queue(per_step):
+        columns[row.step].append(row)
+    totals = dict(
+        db.session.execute(
+            sa.select(Device.status, sa.func.count())
+            .where(Device.status.in_([s for group in STATUS_STEPS.values() for s in group]))
+            .group_by(Device.status)
+        ).all()
+    )
+    for row in _status_queue(per_step, totals):
+        columns[row.step].append(row)
+    for step in STATUS_STEPS:  # two states (received, returned) share the first column
+        columns[step] = sorted(columns[step], key=lambda row: (row.since, row.position))[:per_step]
+    return columns
+
+
+def _shown_columns(last, step, total) -> list:
+    return [
+        Device.asset_tag,
+        Device.type,
+        Device.brand,
+        Device.model,
+        Device.status,
+        step,
+        last.created_at.label("since"),
+        last.action.label("last_action"),
+        User.name.label("last_actor"),
+        total,
+    ]
+
+
+def _status_queue(per_step: int, totals: dict[str, int]) -> sa.Result:
+    """The oldest devices of each state-decided step, with their last event and its actor."""
+    return db.session.execute(_status_statement(per_step, totals))
+
+
+def _status_statement(per_step: int, totals: dict[str, int]) -> sa.Select:
+    firsts = []
+    for step, statuses in STATUS_STEPS.items():
+        total = sum(totals.get(status, 0) for status in statuses)
+        for status in statuses:
+            firsts.append(
+                sa.select(
+                    Device.id.label("device_id"),
+                    sa.literal(step).label("step"),
+                    sa.literal(total).label("total"),
+                )
+                .where(Device.status == status)
+                .order_by(Device.status_changed_at, Device.id)
+                .limit(per_step)
+                .subquery()
+                .select()
+            )
+    shown = sa.union_all(*firsts).subquery("shown")
+    last = aliased(DeviceEvent)
+    return (
+        sa.select(
+            *_shown_columns(last, shown.c.step, shown.c.total),
+            sa.null().label("erasure_failed"),
+            sa.null().label("diagnostics"),
+            Device.id.label("position"),
+        )
+        .join(shown, shown.c.device_id == Device.id)
+        .join(last, sa.and_(last.device_id == Device.id, last.seq == Device.version))
+        .outerjoin(User, User.id == last.actor_id)
+    )
+
+
+def _workshop_queue(per_step: int) -> sa.Result:
+    """The devices in the workshop: the step their log puts them at, longest wait first."""
     flags = _workshop_flags()
     last = aliased(DeviceEvent)
     step = _step(flags).label("step")
     ranked = (
         sa.select(
-            Device.asset_tag,
-            Device.type,
-            Device.brand,
-            Device.model,
-            Device.status,
-            step,
-            last.created_at.label("since"),
-            last.action.label("last_action"),
-            User.name.label("last_actor"),
+            *_shown_columns(last, step, sa.func.count().over(partition_by=step).label("total")),
             flags.c.erasure_failed,
             flags.c.diagnostics,
             sa.func.row_number()
             .over(partition_by=step, order_by=(last.created_at, Device.id))
             .label("position"),
-            sa.func.count().over(partition_by=step).label("total"),
         )
+        .select_from(flags)
+        .join(Device, Device.id == flags.c.device_id)
         .join(last, sa.and_(last.device_id == Device.id, last.seq == Device.version))
         .outerjoin(User, User.id == last.actor_id)
-        .outerjoin(flags, flags.c.device_id == Device.id)
-        .where(
-            Device.status.in_((Status.RECEIVED, Status.RETURNED, Status.IN_WORKSHOP, Status.READY))
-        )
         .subquery()
     )
-    rows = db.session.execute(
+    return db.session.execute(
         sa.select(ranked)
         .where(ranked.c.position <= per_step)
         .order_by(ranked.c.step, ranked.c.position)
     )
-    columns: dict[str, list[sa.Row]] = {name: [] for name in STEPS}
-    for row in rows:
-        columns[row.step].append(row)
-    return columns
 
 
 def week_start(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:

@@ -9,7 +9,7 @@ from reuse_tracker.devices.services import check_integrity
 from reuse_tracker.extensions import db
 
 
-def test_the_generated_programme_replays_and_its_loans_match_the_devices(app_ctx):
+def test_the_generated_programme_replays_and_its_loans_match_the_devices(app_ctx, client, login):
     url = db.engine.url.render_as_string(hide_password=False)
     assert generate.main(["--database-url", url, "--devices", "600", "--donors", "5"]) == 0
 
@@ -36,6 +36,12 @@ def test_the_generated_programme_replays_and_its_loans_match_the_devices(app_ctx
         )
     )
     assert mismatched == 0
+    login("admin")
+    tags = db.session.execute(
+        sa.text("SELECT MIN(asset_tag) FROM devices GROUP BY status")
+    ).scalars()
+    for tag in tags:  # every state's page reads the generated events and loans
+        assert client.get(f"/devices/{tag}").status_code == 200, tag
     # A second run into a database that holds devices is refused, and writes nothing.
     assert generate.main(["--database-url", url, "--devices", "10"]) == 1
     assert db.session.scalar(sa.text("SELECT COUNT(*) FROM devices")) == 600
