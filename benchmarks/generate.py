@@ -241,6 +241,7 @@ class Generator:
                     "created_at": at(received),
                 },
             )
+        self.donation_reference = {row["id"]: row["reference"] for row in self.rows["donations"]}
         self.loan_id = 0
         self.event_id = 0
         for device_id in range(1, plan.devices + 1):
@@ -272,7 +273,13 @@ class Generator:
             events.append((action, status, target, payload or {}, day))
             status = target
 
-        log("intake", "received", {"donation": donation_id}, days=0)
+        intake = {"donation": self.donation_reference[donation_id], "type": device_type}
+        log(
+            "intake",
+            "received",
+            {**intake, "brand": brand, "model": model, "serial": serial},
+            days=0,
+        )
         if state == "received":
             return self.flush_device(
                 device_id,
@@ -519,6 +526,14 @@ def write(
             data = rows.get(name, [])
             for chunk in chunks(data):
                 connection.execute(table.insert(), chunk)
+        # The state summary kept by the action service (devices/counts.py).
+
+        connection.execute(
+            sa.text(
+                "INSERT INTO device_counts (status, type, count) "
+                "SELECT status, type, COUNT(*) FROM devices GROUP BY status, type"
+            )
+        )
         counter = metadata.tables["counters"]
         for name, value in counters.items():
             connection.execute(counter.delete().where(counter.c.name == name))

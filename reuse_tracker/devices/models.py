@@ -102,6 +102,16 @@ class DeviceEvent(db.Model):
         return f"<DeviceEvent {self.device_id}#{self.seq} {self.action}>"
 
 
+class DeviceCount(db.Model):
+    """How many devices are in a state, per type (``devices/counts.py`` keeps it)."""
+
+    __tablename__ = "device_counts"
+
+    status: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
 class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete a device event."""
 

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql
 from reuse_tracker import sequences
 from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
+from reuse_tracker.devices import counts
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import DEVICE_TYPES, Device, DeviceEvent, PreprintedTag
 from reuse_tracker.devices.scanning import scanned_tag
@@ -351,6 +352,7 @@ def intake(
         status_changed_at=now,
     )
     _insert_intake_events(donation, actor, now)
+    counts.received(columns["type"])
 
 
 def _insert_intake_events(donation, actor: User | None, now: datetime) -> None:

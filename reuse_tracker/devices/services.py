@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
-from reuse_tracker.devices import actions, lifecycle, readiness
+from reuse_tracker.devices import actions, counts, lifecycle, readiness
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices.actions import action_title
 from reuse_tracker.devices.models import Device, DeviceEvent
@@ -110,6 +110,8 @@ def _append(
     except (StaleDataError, sa.exc.IntegrityError) as error:
         # The caller (or the error handler) rolls the session back.
         raise conflict from error
+    if to_status != from_status:
+        counts.moved(device.type, from_status, to_status)
     return event
 
 
