@@ -123,7 +123,7 @@ def _number(raw: str, row: int, column: str, problems: list[FactorProblem]) -> f
 
 
 def parse_factors(text: str, known_types: tuple[str, ...] = ()) -> dict[str, TypeFactors]:
-    """Read a factor file (CSV, the columns of ``COLUMNS``); raise FactorError naming each problem."""
+    """Read a factor file (CSV with the ``COLUMNS``); raise FactorError naming each problem."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in COLUMNS if name not in header]
