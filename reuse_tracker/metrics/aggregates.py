@@ -354,7 +354,7 @@ def by_wave(period: Period) -> list[dict[str, Any]]:
     return waves
 
 
-def first_equipped_by_month(period: Period) -> list[tuple[str, int]]:
+def first_equipped_by_month(period: Period) -> list[list]:
     """Return (month, families equipped for the first time) up to the period's end."""
     first = (
         sa.select(sa.func.min(Loan.handed_over_at).label("first"))
@@ -364,7 +364,7 @@ def first_equipped_by_month(period: Period) -> list[tuple[str, int]]:
     )
     month = month_of(first.c.first)
     rows = db.session.execute(sa.select(month, sa.func.count()).group_by(month).order_by(month))
-    return [(str(m), int(n)) for m, n in rows]
+    return [[str(m), int(n)] for m, n in rows]
 
 
 def monthly(period: Period) -> dict[str, dict[str, int]]:
