@@ -34,5 +34,5 @@ def init_app(app: Flask) -> None:
     add_panel(app, "metrics/_panel.html", panel.target_panel)
     add_provider(app, "donor_impact", donor_impact.donor_impact)
     app.cli.add_command(cli.metrics)
-    add_menu_entry(app, "metrics.figures", "bar-chart-line", _l("Figures"), FIGURES)
+    add_menu_entry(app, "metrics.figures_page", "bar-chart-line", _l("Figures"), FIGURES)
     add_menu_entry(app, "metrics.opendata", "box-arrow-up-right", _l("Open data"), READ, "more")

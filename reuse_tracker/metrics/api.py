@@ -9,10 +9,9 @@ from flask import Flask, Response, jsonify, request
 from reuse_tracker.api import openapi
 from reuse_tracker.api.schemas import ref
 from reuse_tracker.auth.access import roles_required
-from reuse_tracker.extensions import db
 from reuse_tracker.features import add_operation, add_schemas
 from reuse_tracker.metrics import api_bp as bp
-from reuse_tracker.metrics import figures, impact
+from reuse_tracker.metrics import factors, figures, impact
 from reuse_tracker.metrics.periods import period_from
 from reuse_tracker.policy import FIGURES
 
@@ -22,7 +21,7 @@ from reuse_tracker.policy import FIGURES
 def programme_metrics() -> Response:
     """Return the programme's figures for a period (default: the current school year)."""
     answer = figures.for_period(period_from(request.args))
-    db.session.commit()
+    factors.save_changes()
     return jsonify(answer)
 
 

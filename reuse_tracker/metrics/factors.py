@@ -54,7 +54,22 @@ def _store(pure: impact.FactorSet, actor: Any = None) -> FactorSet:
     ]
     db.session.add(factor_set)
     db.session.flush()
+    mark_changed()
     return factor_set
+
+
+def mark_changed() -> None:
+    """Note that this request stored figures or a factor set, for ``save_changes``."""
+    db.session.info["metrics_changed"] = True
+
+
+def save_changes() -> None:
+    """Commit what the figures stored (a kept period, the default set), and only then.
+
+    A read that stored nothing commits nothing, so its page does not load the user again.
+    """
+    if db.session.info.pop("metrics_changed", False):
+        db.session.commit()
 
 
 def current() -> FactorSet:

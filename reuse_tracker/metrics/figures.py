@@ -204,6 +204,7 @@ def for_period(period: Period, *, recompute: bool = False) -> dict[str, Any]:
             db.session.add(kept)
         kept.factor_set_id, kept.figures, kept.computed_at = factor_set.id, figures, clock.now()
         db.session.flush()
+        factors.mark_changed()
     return figures
 
 

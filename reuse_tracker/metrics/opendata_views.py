@@ -10,7 +10,8 @@ from flask import Flask, Response, jsonify, render_template, request, url_for
 from reuse_tracker.api import openapi
 from reuse_tracker.api.auth import public
 from reuse_tracker.features import add_operation
-from reuse_tracker.metrics import bp, opendata
+from reuse_tracker.metrics import bp
+from reuse_tracker.metrics import opendata as datasets
 from reuse_tracker.metrics import opendata_bp as api
 from reuse_tracker.metrics.periods import period_from
 
@@ -19,24 +20,24 @@ DATASET = "any(monthly, waves, schools, neighbourhoods):dataset"
 
 def _links(name: str, args: dict[str, str]) -> dict[str, str]:
     return {
-        kind: url_for(f"api.opendata.dataset_{kind}", dataset=name, _external=True, **args)
+        kind: url_for(f"api.datasets.dataset_{kind}", dataset=name, _external=True, **args)
         for kind in ("csv", "json", "schema")
     }
 
 
 @bp.get("/opendata")
-def opendata_page():
+def opendata():
     period = period_from(request.args)
     args = {"from": period.start.isoformat(), "to": period.end.isoformat()}
-    datasets = [
-        (name, title, _links(name, args), opendata.schema(name)["fields"])
-        for name, (title, _columns) in opendata.DATASETS.items()
+    listing = [
+        (name, title, _links(name, args), datasets.schema(name)["fields"])
+        for name, (title, _columns) in datasets.DATASETS.items()
     ]
     return render_template(
         "metrics/opendata.html",
         period=period,
-        datasets=datasets,
-        limit=opendata.threshold(),
+        datasets=listing,
+        limit=datasets.threshold(),
     )
 
 
@@ -44,8 +45,8 @@ def opendata_page():
 @public
 def dataset_csv(dataset: str) -> Response:
     """Download an open dataset as CSV (UTF-8, comma, ISO dates; small counts withheld)."""
-    table = opendata.dataset(dataset, period_from(request.args))
-    response = Response(opendata.as_csv(dataset, table), mimetype="text/csv")
+    table = datasets.dataset(dataset, period_from(request.args))
+    response = Response(datasets.as_csv(dataset, table), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{dataset}.csv"'
     response.headers["Link"] = f'<{_links(dataset, {})["schema"]}>; rel="describedby"'
     return response
@@ -56,12 +57,12 @@ def dataset_csv(dataset: str) -> Response:
 def dataset_json(dataset: str) -> Response:
     """Return an open dataset as JSON (withheld counts are null), with its totals."""
     period = period_from(request.args)
-    table = opendata.dataset(dataset, period)
+    table = datasets.dataset(dataset, period)
     return jsonify(
         {
             "dataset": dataset,
             "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
-            "threshold": opendata.threshold(),
+            "threshold": datasets.threshold(),
             "schema": _links(dataset, {})["schema"],
             "rows": table.rows,
             "totals": table.totals,
@@ -73,7 +74,7 @@ def dataset_json(dataset: str) -> Response:
 @public
 def dataset_schema(dataset: str) -> Response:
     """Return the Table Schema (frictionless) of an open dataset."""
-    return jsonify(opendata.schema(dataset))
+    return jsonify(datasets.schema(dataset))
 
 
 def register_openapi(app: Flask, period_parameters: Callable[[], list[dict[str, Any]]]) -> None:
@@ -85,7 +86,7 @@ def register_openapi(app: Flask, period_parameters: Callable[[], list[dict[str, 
     ):
         add_operation(
             app,
-            f"api.opendata.dataset_{kind}",
+            f"api.datasets.dataset_{kind}",
             lambda kind=kind, description=description, media=media: {
                 "parameters": period_parameters() if kind != "schema" else [],
                 "responses": {

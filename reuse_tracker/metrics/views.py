@@ -202,7 +202,7 @@ def _period_links(period: Period) -> list[tuple[str, dict[str, str]]]:
 def figures_page():
     period = period_from(request.args)
     data = figures.for_period(period)
-    db.session.commit()
+    factors.save_changes()
     notes = [_(text) for text in (*impact.METHOD_NOTES.values(), impact.PARTS_NOTE)]
     return render_template(
         "metrics/figures.html",
@@ -220,7 +220,7 @@ def figures_page():
 def report_pdf():
     period = period_from(request.args)
     data = figures.for_period(period)
-    db.session.commit()
+    factors.save_changes()
     pdf = report.render(data, period, equipped_over_time(data, period))
     return pdf_response(pdf, f"indicateurs-{period.start.isoformat()}-{period.end.isoformat()}.pdf")
 

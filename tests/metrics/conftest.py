@@ -31,6 +31,7 @@ from reuse_tracker.intake import services as intake
 from reuse_tracker.loans import families, programme
 from reuse_tracker.loans.uai import check_letter
 from reuse_tracker.metrics.aggregates import Period
+from tests.api.conftest import api  # noqa: F401  (the API callers' fixture, shared)
 from tests.conftest import WORKSHOP_PATH
 
 PERIOD = Period(date(2026, 9, 1), date(2026, 12, 31))
