@@ -20,7 +20,7 @@ DATASET = "any(monthly, waves, schools, neighbourhoods):dataset"
 
 def _links(name: str, args: dict[str, str]) -> dict[str, str]:
     return {
-        kind: url_for(f"api.datasets.dataset_{kind}", dataset=name, _external=True, **args)
+        kind: url_for(f"api.opendata.dataset_{kind}", dataset=name, _external=True, **args)
         for kind in ("csv", "json", "schema")
     }
 
@@ -86,7 +86,7 @@ def register_openapi(app: Flask, period_parameters: Callable[[], list[dict[str, 
     ):
         add_operation(
             app,
-            f"api.datasets.dataset_{kind}",
+            f"api.opendata.dataset_{kind}",
             lambda kind=kind, description=description, media=media: {
                 "parameters": period_parameters() if kind != "schema" else [],
                 "responses": {
