@@ -33,15 +33,15 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reuse_tracker import clock, create_app  # noqa: E402
-from reuse_tracker.auth.services import create_user  # noqa: E402
-from reuse_tracker.devices.models import Device, DeviceEvent  # noqa: E402
-from reuse_tracker.extensions import db  # noqa: E402
-from reuse_tracker.intake.models import Donation, Donor  # noqa: E402
-from reuse_tracker.loans.models import Family, Loan, School, Wave  # noqa: E402
-from reuse_tracker.loans.uai import check_letter  # noqa: E402
-from reuse_tracker.metrics import factors, figures  # noqa: E402
-from reuse_tracker.metrics.aggregates import Period  # noqa: E402
+from reuse_tracker import clock, create_app
+from reuse_tracker.auth.services import create_user
+from reuse_tracker.devices.models import Device, DeviceEvent
+from reuse_tracker.extensions import db
+from reuse_tracker.intake.models import Donation, Donor
+from reuse_tracker.loans.models import Family, Loan, School, Wave
+from reuse_tracker.loans.uai import check_letter
+from reuse_tracker.metrics import factors, figures
+from reuse_tracker.metrics.aggregates import Period
 
 TYPES = ("laptop",) * 7 + ("desktop", "desktop", "tablet", "monitor", "smartphone")
 START = datetime(2025, 9, 1, 8, tzinfo=UTC)
