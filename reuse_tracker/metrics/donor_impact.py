@@ -38,7 +38,6 @@ def donor_impact(donor_id: int) -> dict[str, Any]:
         .join(Donation, Donation.id == Device.donation_id)
         .where(Donation.donor_id == donor_id)
     )
-    harvested_or_recycled = Device.status.in_((Status.HARVESTED, Status.RECYCLED))
     rows = db.session.execute(
         sa.select(
             Device.type,
@@ -46,7 +45,6 @@ def donor_impact(donor_id: int) -> dict[str, Any]:
             sa.func.count(lent.c.device_id),
             aggregates._count_if(Device.status == Status.RECYCLED),
             aggregates._count_if(Device.status == Status.HARVESTED),
-            aggregates._count_if(sa.and_(harvested_or_recycled, lent.c.device_id.is_(None))),
             sa.func.coalesce(
                 sa.func.sum(sa.case((lent.c.device_id.is_not(None), Device.weight_kg))), 0
             ),
@@ -66,7 +64,7 @@ def donor_impact(donor_id: int) -> dict[str, Any]:
             without_weight=int(missing),
             years_on_loan=float(days) / aggregates.DAYS_PER_YEAR,
         )
-        for kind, _n, reused, _r, _h, _u, kg, missing, days in rows
+        for kind, _n, reused, _r, _h, kg, missing, days in rows
     }
     result = impact.impact(activity, factor_set)
     return {
