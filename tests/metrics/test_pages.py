@@ -209,3 +209,36 @@ def test_the_donor_impact_provider(scenario, app):
     assert impact["co2e_avoided_kg"]["substitution"] == round(3 * 182.6 * 0.74 + 59.7 * 0.74, 1)
     assert impact["factor_set"] == "ademe-2022-1"
     assert "Parts" in impact["method_note"]
+
+
+def test_pages_and_exports_run_as_many_queries_whatever_the_data(
+    scenario, frozen, client, login, count_queries
+):
+    from reuse_tracker.loans import families
+    from tests.metrics.conftest import READY_PATH, _act, _lend, _receive, at
+
+    login("viewer")
+    names = ("monthly", "waves", "schools", "neighbourhoods")
+    paths = ["/metrics", "/metrics/report.pdf", *(f"/api/v1/opendata/{n}.csv" for n in names)]
+
+    def counts() -> list[int]:
+        found = []
+        for path in paths:
+            with count_queries() as statements:
+                assert client.get(path).status_code == 200, path
+            found.append(len(statements))
+        return found
+
+    counts()  # the first figures store the shipped factor set
+    before = counts()
+    school = scenario.schools["S2"]
+    for number in range(3):  # three more devices received and lent to three more families
+        with clock.freeze(at(12, 1)):
+            family = families.create_family(
+                {"wave": scenario.wave.id, "school": school.id, "child_class": "CM2"}, None
+            )
+            db.session.commit()
+        device = _receive(f"X{number}", "laptop", at(12, 2), None)
+        _act(device, at(12, 3), *READY_PATH)
+        _lend(device, family, scenario.wave, at(12, 4))
+    assert counts() == before
