@@ -91,7 +91,8 @@ def _within(column: Any, period: Period) -> sa.ColumnElement:
     return sa.and_(column >= moment(period.begins), column < moment(period.cap))
 
 
-def _count_if(condition: sa.ColumnElement) -> sa.ColumnElement:
+def count_if(condition: sa.ColumnElement) -> sa.ColumnElement:
+    """Count the rows where ``condition`` holds (0 when none)."""
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
@@ -139,12 +140,12 @@ def loans_by_type(period: Period) -> dict[str, dict[str, float]]:
     rows = db.session.execute(
         sa.select(
             Device.type,
-            _count_if(started).label("loans_started"),
-            _count_if(sa.and_(started, re_loan)).label("re_loans"),
-            _count_if(sa.and_(closed, Loan.status == LoanStatus.RETURNED)).label("returns"),
-            _count_if(sa.and_(closed, Loan.status == LoanStatus.LOST)).label("lost"),
-            _count_if(sa.and_(closed, Loan.status == LoanStatus.TRANSFERRED)).label("transferred"),
-            _count_if(held_at(period.cap)).label("devices_on_loan"),
+            count_if(started).label("loans_started"),
+            count_if(sa.and_(started, re_loan)).label("re_loans"),
+            count_if(sa.and_(closed, Loan.status == LoanStatus.RETURNED)).label("returns"),
+            count_if(sa.and_(closed, Loan.status == LoanStatus.LOST)).label("lost"),
+            count_if(sa.and_(closed, Loan.status == LoanStatus.TRANSFERRED)).label("transferred"),
+            count_if(held_at(period.cap)).label("devices_on_loan"),
             sa.func.coalesce(sa.func.sum(years), 0).label("years_on_loan"),
         )
         .join(Device, Device.id == Loan.device_id)
@@ -164,7 +165,7 @@ def reused_by_type(period: Period) -> dict[str, dict[str, float]]:
             Device.type,
             sa.func.count().label("reused"),
             sa.func.coalesce(sa.func.sum(Device.weight_kg), 0).label("recorded_kg"),
-            _count_if(Device.weight_kg.is_(None)).label("without_weight"),
+            count_if(Device.weight_kg.is_(None)).label("without_weight"),
         )
         .join(reused, reused.c.device_id == Device.id)
         .group_by(Device.type)
@@ -179,7 +180,7 @@ def devices_by_type(period: Period) -> tuple[dict[str, dict[str, int]], dict[str
             Device.status,
             Device.type,
             sa.func.count(),
-            _count_if(_within(Device.created_at, period)),
+            count_if(_within(Device.created_at, period)),
         ).group_by(Device.status, Device.type)
     )
     stock: dict[str, dict[str, int]] = {}
@@ -212,7 +213,7 @@ def events_by_type(period: Period) -> dict[str, dict[str, float]]:
             sa.func.coalesce(sa.func.sum(sa.case((action == "recycle", weight), else_=0)), 0).label(
                 "kg_weee"
             ),
-            _count_if(action == "mark_ready").label("made_ready"),
+            count_if(action == "mark_ready").label("made_ready"),
             distinct_devices(disposal).label("disposed_unused"),
         )
         .join(Device, Device.id == DeviceEvent.device_id)
@@ -284,7 +285,7 @@ def families_by_school(period: Period) -> list[dict[str, Any]]:
             School.neighbourhood,
             School.is_priority_neighbourhood,
             sa.func.count(sa.distinct(sa.case((equipped_condition(period), Loan.family_id)))),
-            _count_if(_within(Loan.handed_over_at, period)),
+            count_if(_within(Loan.handed_over_at, period)),
         )
         .select_from(Loan)
         .join(Family, Family.id == Loan.family_id)
@@ -322,9 +323,9 @@ def by_wave(period: Period) -> list[dict[str, Any]]:
             sa.func.count(sa.distinct(sa.case((equipped_condition(period), Loan.family_id)))).label(
                 "families_equipped"
             ),
-            _count_if(_within(Loan.handed_over_at, period)).label("loans_started"),
-            _count_if(held_at(period.cap)).label("devices_on_loan"),
-            _count_if(Loan.handed_over_at.is_not(None)).label("handed_over"),
+            count_if(_within(Loan.handed_over_at, period)).label("loans_started"),
+            count_if(held_at(period.cap)).label("devices_on_loan"),
+            count_if(Loan.handed_over_at.is_not(None)).label("handed_over"),
         )
         .group_by(Loan.wave_id)
         .subquery()

@@ -43,14 +43,12 @@ def donor_impact(donor_id: int) -> dict[str, Any]:
             Device.type,
             sa.func.count(),
             sa.func.count(lent.c.device_id),
-            aggregates._count_if(Device.status == Status.RECYCLED),
-            aggregates._count_if(Device.status == Status.HARVESTED),
+            aggregates.count_if(Device.status == Status.RECYCLED),
+            aggregates.count_if(Device.status == Status.HARVESTED),
             sa.func.coalesce(
                 sa.func.sum(sa.case((lent.c.device_id.is_not(None), Device.weight_kg))), 0
             ),
-            aggregates._count_if(
-                sa.and_(lent.c.device_id.is_not(None), Device.weight_kg.is_(None))
-            ),
+            aggregates.count_if(sa.and_(lent.c.device_id.is_not(None), Device.weight_kg.is_(None))),
             sa.func.coalesce(sa.func.sum(lent.c.days), 0),
         )
         .outerjoin(lent, lent.c.device_id == Device.id)
