@@ -83,4 +83,10 @@ def from_environment(instance_path: str) -> dict:
         "FAMILY_RETENTION_DAYS": int(os.environ.get("FAMILY_RETENTION_DAYS", 365)),
         "READINESS_WINDOW_DAYS": int(os.environ.get("READINESS_WINDOW_DAYS", 28)),
         "SIGNATURE_MAX_BYTES": int(os.environ.get("SIGNATURE_MAX_BYTES", 200_000)),
+        #: Families the programme means to equip (Nantes 2021: 660 computers).
+        "PROGRAMME_TARGET": int(os.environ.get("PROGRAMME_TARGET", 660)),
+        #: Families the associations mean to accompany each year (Nantes: 2,500).
+        "SUPPORT_TARGET": int(os.environ.get("SUPPORT_TARGET", 2500)),
+        #: Counts below this never leave through open data (French public statistics: 11).
+        "OPEN_DATA_MIN_COUNT": int(os.environ.get("OPEN_DATA_MIN_COUNT", 11)),
     }

@@ -12,8 +12,9 @@ PUBLIC = {
     "auth.login",
     "main.set_language",
     "api.openapi",
+    "metrics.opendata",
 }
-PUBLIC_PREFIXES = ("donors.portal",)
+PUBLIC_PREFIXES = ("donors.portal", "api.opendata.")
 ROLES = [role.value for role in Role]
 
 

@@ -6,7 +6,9 @@ another site could otherwise make a signed-in browser call it.
 
 from __future__ import annotations
 
-from flask import Response, g, request
+from collections.abc import Callable
+
+from flask import Response, current_app, g, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -16,6 +18,18 @@ from reuse_tracker.extensions import db
 
 #: Endpoints anyone may call without a token.
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
+
+
+def public(view: Callable) -> Callable:
+    """Mark an API view that anyone may call without a token (open data)."""
+    view.is_public = True
+    return view
+
+
+def is_public(endpoint: str | None) -> bool:
+    """Tell whether ``endpoint`` takes no token."""
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return endpoint in PUBLIC_ENDPOINTS or getattr(view, "is_public", False)
 
 
 def bearer_token() -> str | None:
@@ -28,7 +42,7 @@ def bearer_token() -> str | None:
 def authenticate() -> None:
     """Resolve the bearer token into ``g.api_user``, or refuse the request with 401."""
     g.api_user, g.invalid_token = None, False
-    if request.endpoint in PUBLIC_ENDPOINTS:
+    if is_public(request.endpoint):
         return
     token = bearer_token()
     if token is None:
