@@ -83,4 +83,11 @@ def from_environment(instance_path: str) -> dict:
         "FAMILY_RETENTION_DAYS": int(os.environ.get("FAMILY_RETENTION_DAYS", 365)),
         "READINESS_WINDOW_DAYS": int(os.environ.get("READINESS_WINDOW_DAYS", 28)),
         "SIGNATURE_MAX_BYTES": int(os.environ.get("SIGNATURE_MAX_BYTES", 200_000)),
+        #: SMTP for the e-mails sent to donors (none: sending is refused with a message).
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "reuse-tracker@localhost"),
     }

@@ -30,6 +30,8 @@ class Donor(db.Model):
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
     contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
     address: Mapped[str | None] = mapped_column(sa.Text)
+    #: The language of its portal and documents ("fr", "en"; None: the programme's).
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     #: Hash of the secret of the donor's portal link (None: no live link).
     portal_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

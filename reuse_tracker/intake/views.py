@@ -169,6 +169,7 @@ def _donor_names() -> list[str]:
 @bp.route("/donations/<int:donation_id>/receipt.pdf")
 @roles_required(*READ)
 def receipt_pdf(donation_id: int):
-    data = receipt.for_donation(*_load(donation_id))
-    filename = f"{data.reference}-receipt.pdf"
-    return pdf_response(receipt.render(data), filename)
+    donation, donor, received_by = _load(donation_id)
+    issued = receipt.issue(donation, donor, received_by, actor())
+    db.session.commit()
+    return pdf_response(issued.content, f"{donation.reference}-receipt.pdf")
