@@ -1,0 +1,24 @@
+"""The charter as an issued document: verifiable without revealing the family."""
+
+from __future__ import annotations
+
+import io
+
+from tests.documents.test_issued import code_in, text_of
+from tests.loans.conftest import PARENT
+from tests.loans.test_charter import loan_on  # noqa: F401  (the fixture)
+
+
+def test_a_charter_verification_page_shows_no_family_identity(client, login, loan_on):  # noqa: F811
+    loan_id, family, _device = loan_on
+    login("coordinator")
+    pdf = client.get(f"/loans/{loan_id}/charter.pdf").data
+    assert client.get(f"/loans/{loan_id}/charter.pdf").data == pdf
+    assert PARENT in text_of(pdf)
+    client.post("/logout")
+    page = client.get(f"/verify/{code_in(pdf)}").text
+    assert "Engagement charter" in page and "Current" in page
+    for identity in (PARENT, family.reference, "Ormeaux", "CM1"):
+        assert identity not in page
+    check = client.post(f"/verify/{code_in(pdf)}", data={"file": (io.BytesIO(pdf), "c.pdf")})
+    assert "The file matches" in check.text
