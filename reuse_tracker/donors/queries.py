@@ -185,3 +185,21 @@ def by_type(views: list[DonationView]) -> dict[str, int]:
         for machine in view.machines:
             counts[machine.type_title] += 1
     return dict(counts)
+
+
+def donation_panel(donation: Donation, donor: Donor) -> dict[str, Any]:
+    """The donation page's donor panel: the donor's review and the portal link (two queries)."""
+    from reuse_tracker.donors.models import DonationReview, DonorPortal
+
+    review = db.session.scalar(
+        sa.select(DonationReview)
+        .where(DonationReview.donation_id == donation.id)
+        .order_by(DonationReview.created_at.desc(), DonationReview.id.desc())
+        .limit(1)
+    )
+    return {
+        "template": "donors/_donation_panel.html",
+        "review": review,
+        "state": db.session.get(DonorPortal, donor.id),
+        "live": donor.portal_token_hash is not None,
+    }
