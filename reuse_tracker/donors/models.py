@@ -1,14 +1,13 @@
-"""The donor portal's state, the donor's reviews of its donations and its import mapping."""
+"""The donor portal's state and the donor's reviews of its donations."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from reuse_tracker.db_types import JSONType, UTCDateTime, utcnow
+from reuse_tracker.db_types import UTCDateTime, utcnow
 from reuse_tracker.extensions import db
 
 REVIEW_VERDICTS = ("confirmed", "discrepancy")
@@ -41,16 +40,3 @@ class DonationReview(db.Model):
     verdict: Mapped[str] = mapped_column(sa.String(16))
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class DonorImportMapping(db.Model):
-    """How this donor's asset-manager export reads: its columns and its category values."""
-
-    __tablename__ = "donor_import_mappings"
-
-    donor_id: Mapped[int] = mapped_column(sa.ForeignKey("donors.id"), primary_key=True)
-    #: our field → the file's column header.
-    columns: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    #: the file's category value (lower case) → our device type.
-    values: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
