@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from reuse_tracker.db_types import UTCDateTime, utcnow
 from reuse_tracker.extensions import db
@@ -43,7 +43,7 @@ class IssuedDocument(db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
     #: SHA-256 of the facts printed (issue date excepted): a change issues a new version.
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
-    content: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     size: Mapped[int] = mapped_column(default=0)
     #: Who issued it, as printed (the programme, the workshop).
     issuer: Mapped[str] = mapped_column(sa.String(200), default="")

@@ -91,7 +91,7 @@ def test_a_revoked_or_renewed_link_leaks_nothing(client, make_user, two_donors):
 
 def test_each_machine_is_told_in_plain_words_without_families(client, make_donor_case):
     case = make_donor_case("Gamma Conseil", 3)
-    received, erased, recycled = case.devices
+    _received, erased, recycled = case.devices
     erase(erased)
     actions.perform(recycled, "recycle", {"weight_kg": "2.1", "channel": "Ecosystem"}, actor=None)
     db.session.commit()
