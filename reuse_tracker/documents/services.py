@@ -181,3 +181,17 @@ def stored_content(document_id: int) -> bytes:
     return db.session.scalar(
         sa.select(IssuedDocument.content).where(IssuedDocument.id == document_id)
     )
+
+
+def erase_contents(subjects: Iterable[str]) -> None:
+    """Drop the stored bytes of these subjects' documents (personal data past its retention).
+
+    The number, date and SHA-256 stay: a copy the family kept can still be verified.
+    """
+    subjects = list(subjects)
+    if subjects:
+        db.session.execute(
+            sa.update(IssuedDocument)
+            .where(IssuedDocument.subject.in_(subjects))
+            .values(content=b"")
+        )

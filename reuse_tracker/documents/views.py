@@ -59,6 +59,7 @@ def download(document_id: int):
     user = current_actor()
     if document.kind == "charter" and not user.has_role(*FAMILY_STAFF):
         abort(403)
-    return pdf_response(
-        services.stored_content(document.id), f"{document.label}.pdf".replace(" ", "-")
-    )
+    content = services.stored_content(document.id)
+    if not content:
+        abort(410)  # erased with the family's personal data; the hash still verifies copies
+    return pdf_response(content, f"{document.number}-v{document.version}.pdf")

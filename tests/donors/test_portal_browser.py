@@ -27,7 +27,7 @@ def test_the_portal_fits_a_phone_and_the_donor_answers_by_keyboard(
     browser, live_server, make_donor_case, french, tmp_path
 ):
     case = make_donor_case("Crédit Maritime Atlantique", 3)
-    first, second, third = case.devices
+    first, _second, third = case.devices
     actions.perform(first, "start_reconditioning", {}, actor=None)
     actions.perform(first, "record_erasure", {**ERASURE, "storage_serial": "S3Z9NB0K"}, actor=None)
     actions.perform(third, "recycle", {"weight_kg": "2.1", "channel": "Ecosystem"}, actor=None)

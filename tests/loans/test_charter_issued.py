@@ -22,3 +22,20 @@ def test_a_charter_verification_page_shows_no_family_identity(client, login, loa
         assert identity not in page
     check = client.post(f"/verify/{code_in(pdf)}", data={"file": (io.BytesIO(pdf), "c.pdf")})
     assert "The file matches" in check.text
+
+
+def test_the_purge_erases_stored_charters_but_they_stay_verifiable(client, login, loan_on):  # noqa: F811
+    from reuse_tracker.documents.models import IssuedDocument
+    from reuse_tracker.extensions import db
+    from reuse_tracker.loans import privacy
+
+    loan_id, family, _device = loan_on
+    login("coordinator")
+    pdf = client.get(f"/loans/{loan_id}/charter.pdf").data
+    privacy.purge([family.reference])
+    db.session.commit()
+    (stored,) = db.session.scalars(db.select(IssuedDocument)).all()
+    assert stored.content == b"" and stored.size == len(pdf)
+    assert client.get(f"/documents/{stored.id}.pdf").status_code == 410
+    check = client.post(f"/verify/{code_in(pdf)}", data={"file": (io.BytesIO(pdf), "c.pdf")})
+    assert "The file matches" in check.text
