@@ -166,3 +166,18 @@ def test_sending_without_a_server_says_so_and_keeps_the_old_link(app, client, lo
     assert "E-mail is not set up" in answer.text
     assert client.get(f"/donors/portal/{old}").status_code == 200
     assert db.session.get(Donor, donor.id).portal_token_hash == services.token_hash(old)
+
+
+def test_the_donor_page_runs_a_constant_number_of_queries(
+    client, login, make_donor_case, count_queries
+):
+    small = make_donor_case("Nu Transports", 1)
+    big = make_donor_case("Xi Télécom", 30)
+    login("viewer")
+    client.get(f"/donors/{small.donor.id}")
+    counts = []
+    for url in [f"/donors/{case.donor.id}" for case in (small, big)]:
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
