@@ -39,3 +39,20 @@ def test_the_purge_erases_stored_charters_but_they_stay_verifiable(client, login
     assert client.get(f"/documents/{stored.id}.pdf").status_code == 410
     check = client.post(f"/verify/{code_in(pdf)}", data={"file": (io.BytesIO(pdf), "c.pdf")})
     assert "The file matches" in check.text
+
+
+def test_the_donors_portal_says_lent_and_never_names_the_family(client, loan_on):  # noqa: F811
+    from reuse_tracker.donors import services
+    from reuse_tracker.extensions import db
+
+    _loan_id, family, device = loan_on
+    token = services.new_link(device.donation.donor, actor=None)
+    db.session.commit()
+    page = client.get(f"/donors/portal/{token}").text
+    assert device.asset_tag in page and "Lent to a family" in page
+    for identity in (PARENT, family.reference, "Ormeaux", "PiNG", "CM1"):
+        assert identity not in page
+    report = text_of(client.get(f"/donors/portal/{token}/impact.pdf").data)
+    assert "Reused: lent to families 1" in report
+    for identity in (PARENT, family.reference, "Ormeaux"):
+        assert identity not in report
