@@ -122,7 +122,7 @@ class Stamp:
 
 
 #: The room the verification block takes at the foot of a stamped page.
-STAMP_ROOM = 17 * mm
+STAMP_ROOM = 20 * mm
 QR_SIZE = 15 * mm
 
 
@@ -167,7 +167,8 @@ def draw_qr(target: canvas.Canvas, text: str, x: float, y: float, size: float) -
 def draw_stamp(target: canvas.Canvas, page_size: tuple[float, float], stamp: Stamp) -> None:
     """Draw the verification block (text and QR code) above the footer of a page."""
     width, _height = page_size
-    bottom = MARGIN + 3 * mm
+    # Four modules (about 2 mm) of quiet zone between the code and the footer or the text above.
+    bottom = MARGIN + 5 * mm
     draw_qr(target, stamp.url, width - MARGIN - QR_SIZE, bottom, QR_SIZE)
     right = width - MARGIN - QR_SIZE - 5 * mm
     target.saveState()
