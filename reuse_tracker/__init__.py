@@ -15,7 +15,18 @@ from reuse_tracker.security import register_security
 
 #: The feature packages, in the order they plug in; each has one ``init_app(app)``.
 #: ``api`` comes last: it mounts the API blueprints the others nested under it.
-FEATURES = ("main", "auth", "devices", "intake", "workshop", "loans", "metrics", "api")
+FEATURES = (
+    "main",
+    "auth",
+    "devices",
+    "intake",
+    "workshop",
+    "loans",
+    "metrics",
+    "documents",
+    "donors",
+    "api",
+)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

@@ -89,4 +89,11 @@ def from_environment(instance_path: str) -> dict:
         "SUPPORT_TARGET": int(os.environ.get("SUPPORT_TARGET", 2500)),
         #: Counts below this never leave through open data (French public statistics: 11).
         "OPEN_DATA_MIN_COUNT": int(os.environ.get("OPEN_DATA_MIN_COUNT", 11)),
+        #: SMTP for the e-mails sent to donors (none: sending is refused with a message).
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "reuse-tracker@localhost"),
     }

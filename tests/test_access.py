@@ -11,6 +11,7 @@ PUBLIC = {
     "main.healthz",
     "auth.login",
     "main.set_language",
+    "documents.verify",
     "api.openapi",
     "metrics.opendata",
 }

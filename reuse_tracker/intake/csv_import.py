@@ -21,30 +21,39 @@ from flask_babel import lazy_gettext as _l
 #: The headers people use for each field, normalised (see ``normalise``), "|"-separated.
 COLUMN_ALIASES = {
     "type": "type|categorie|category|type d equipement|type de materiel|type d appareil|"
-    "materiel|equipement|device type|kind",
-    "brand": "marque|brand|fabricant|constructeur|manufacturer|make",
-    "model": "modele|model|reference|model name|nom du modele",
+    "materiel|equipement|device type|kind|asset type|asset category|assettype|"
+    "type d ordinateur|types d ordinateur|computer type|chassis type|chassis|asset class",
+    "brand": "marque|brand|fabricant|constructeur|manufacturer|make|asset make|"
+    "smanufacturer|system manufacturer",
+    "model": "modele|model|reference|model name|nom du modele|asset model|smodel|"
+    "system model|modele de l ordinateur|computer model",
     "serial": "n de serie|no de serie|numero de serie|num de serie|n serie|numero serie|serie|"
-    "serial|serial number|serial no|sn|s n|n s|service tag",
+    "serial|serial number|serial no|sn|s n|n s|service tag|serialnumber|asset serial|ssn|"
+    "system serial number|numero de serie du systeme",
     "donor_asset_number": "n d inventaire|no d inventaire|numero d inventaire|n inventaire|"
     "numero inventaire|inventaire|n d immobilisation|numero d immobilisation|immobilisation|"
-    "asset number|donor asset number|asset tag|asset|inventory number",
+    "asset number|donor asset number|asset tag|asset|inventory number|numero d inventaire "
+    "du materiel|assettag|asset id|tag",
     "asset_tag": "etiquette|n d etiquette|etiquette pre imprimee|pre printed label|label",
     "cpu": "processeur|cpu|processor|proc",
     "ram_gb": "ram|memoire|memoire vive|ram gb|ram go|memory",
     "storage_gb": "stockage|disque|disque dur|storage|storage gb|disk|hard drive|capacite|ssd|hdd",
-    "year": "annee|year|annee de fabrication|annee d achat|millesime",
+    "year": "annee|year|annee de fabrication|annee d achat|millesime|purchase date|"
+    "date d achat|date achat|purchased|date of purchase|purchasedate",
     "weight_kg": "poids|weight|masse|weight kg",
 }
 #: The words people write in the type column, normalised, by device type.
 TYPE_WORDS = {
     "laptop": "laptop|portable|ordinateur portable|pc portable|notebook|ultraportable|"
-    "ultrabook|netbook|chromebook",
+    "ultrabook|netbook|chromebook|laptop computer|portable computer|convertible|"
+    "detachable|ordinateur portatif",
     "desktop": "desktop|fixe|pc fixe|ordinateur fixe|ordinateur de bureau|unite centrale|uc|"
-    "tour|pc|mini pc|tout en un|all in one|workstation|station de travail",
-    "monitor": "monitor|ecran|moniteur|ecran plat|screen|display",
-    "tablet": "tablet|tablette|ipad",
-    "smartphone": "smartphone|telephone|telephone portable|mobile|phone|iphone",
+    "tour|pc|mini pc|tout en un|all in one|workstation|station de travail|desktop computer|"
+    "tower|mini tower|small form factor|sff",
+    "monitor": "monitor|ecran|moniteur|ecran plat|screen|display|ecran lcd|lcd monitor",
+    "tablet": "tablet|tablette|ipad|tablet computer",
+    "smartphone": "smartphone|telephone|telephone portable|mobile|phone|iphone|mobile phone|"
+    "cell phone|telephone mobile",
 }
 REQUIRED_COLUMNS = ("type", "brand", "model", "serial")
 COLUMN_TITLES = {
@@ -95,6 +104,17 @@ class ParsedFile:
     positions: dict[str, int] = field(default_factory=dict, repr=False)
     encoding: str = ""
     delimiter: str = ""
+    #: Every header of the file, as written (for the column-mapping step).
+    headers: list[str] = field(default_factory=list)
+    #: Required fields no column was found for.
+    missing: list[str] = field(default_factory=list)
+    #: Values of the type column that name no device type, as written.
+    unknown_types: list[str] = field(default_factory=list)
+
+    @property
+    def needs_mapping(self) -> bool:
+        """Whether a column-mapping step would let the file be read (instead of a refusal)."""
+        return bool(self.headers) and bool(self.missing or self.unknown_types)
 
     def row_label(self, index: int) -> str:
         """Name the row at ``index`` by its line (for ``register_donation``'s ``row_label``)."""
@@ -130,8 +150,9 @@ def field_for_header(header: str) -> str | None:
 def device_type(word: str) -> str:
     """Return the device type a word names ("PC portable" → laptop), else the word itself."""
     key = normalise(word)
-    kind = _TYPE_BY_WORD.get(key) or _TYPE_BY_WORD.get(key.removesuffix("s"))
-    return kind or word.strip()
+    singular = " ".join(part.removesuffix("s") if len(part) > 3 else part for part in key.split())
+    kind = _TYPE_BY_WORD.get(key) or _TYPE_BY_WORD.get(singular)
+    return kind or _TYPE_BY_WORD.get(key.removesuffix("s")) or word.strip()
 
 
 def clean_number(text: str) -> str:
@@ -143,11 +164,24 @@ def clean_number(text: str) -> str:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Return the text and the encoding: UTF-8 (with or without BOM), else Windows-1252."""
+    """Return the text and the encoding: UTF-16 (Excel's "Unicode text"), UTF-8, Windows-1252."""
+    if is_utf16(data):
+        return data.decode("utf-16"), "utf-16"
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         return data.decode("cp1252"), "cp1252"
+
+
+def is_utf16(data: bytes) -> bool:
+    """Tell UTF-16 text: a byte-order mark, or every other byte zero (Latin text without one)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = data[:2048]
+    if len(sample) < 4:
+        return False
+    zeros = sample[1::2].count(0) if sample[0] else sample[0::2].count(0)
+    return zeros > len(sample) // 2 * 0.9
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -160,9 +194,20 @@ def sniff_delimiter(header_line: str) -> str:
         return best if counts[best] else ";"
 
 
-def parse(data: bytes, max_rows: int = 20000) -> ParsedFile:
+@dataclass(frozen=True)
+class Mapping:
+    """A donor's reading of its export: which header is which field, which value which type."""
+
+    #: field → the header, as written in the file.
+    columns: dict[str, str] = field(default_factory=dict)
+    #: a type value, normalised → our device type.
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def parse(data: bytes, max_rows: int = 20000, mapping: Mapping | None = None) -> ParsedFile:
     """Read a CSV file of devices; report every problem with its line number."""
     result = ParsedFile()
+    mapping = mapping or Mapping()
     text = _text_of(data, result)
     header_line = next((line for line in (text or "").splitlines() if line.strip()), None)
     if header_line is None:
@@ -170,7 +215,7 @@ def parse(data: bytes, max_rows: int = 20000) -> ParsedFile:
         return result
     result.delimiter = sniff_delimiter(header_line)
     try:
-        _read_rows(text, result, max_rows)
+        _read_rows(text, result, max_rows, mapping)
     except csv.Error as error:
         result.errors = {"file": _("The file cannot be read as CSV (%(reason)s).", reason=error)}
     return result
@@ -178,7 +223,7 @@ def parse(data: bytes, max_rows: int = 20000) -> ParsedFile:
 
 def _text_of(data: bytes, result: ParsedFile) -> str | None:
     """Decode the file, or record why it is not a text file and return None."""
-    if data.startswith(_SPREADSHEET_MAGIC) or b"\x00" in data[:4096]:
+    if data.startswith(_SPREADSHEET_MAGIC) or (b"\x00" in data[:4096] and not is_utf16(data)):
         result.errors["file"] = _(
             "This is not a CSV file. Save the spreadsheet as CSV (semicolon-separated) and send "
             "that file."
@@ -188,16 +233,18 @@ def _text_of(data: bytes, result: ParsedFile) -> str | None:
         text, result.encoding = decode(data)
     except UnicodeDecodeError:
         result.errors["file"] = _(
-            "The file's characters cannot be read. Save it as CSV in UTF-8 and try again."
+            "The file's characters cannot be read. Save it as CSV (UTF-8) or as Unicode text "
+            "and try again."
         )
         return None
     return text
 
 
-def _read_rows(text: str, result: ParsedFile, max_rows: int) -> None:
+def _read_rows(text: str, result: ParsedFile, max_rows: int, mapping: Mapping) -> None:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=result.delimiter)
     header = next((cells for cells in reader if "".join(cells).strip()), [])
-    if not _map_header(header, result):
+    result.headers = [title.strip() for title in header]
+    if not _map_header(header, result, mapping.columns):
         return
     pick = _picker(result.positions)
     rows: list[tuple[str, ...]] = []
@@ -222,7 +269,7 @@ def _read_rows(text: str, result: ParsedFile, max_rows: int) -> None:
             )
         rows.append(pick(cells))
         result.lines.append(start)
-    result.rows = _fields_of(rows, list(result.positions))
+    result.rows = _fields_of(rows, list(result.positions), mapping.values, result)
     if not result.rows and not result.errors:
         result.errors["file"] = _("The file has a header line but no device rows.")
 
@@ -242,7 +289,12 @@ def _picker(positions: dict[str, int]) -> Callable[[list[str]], tuple[str, ...]]
     return cells_of
 
 
-def _fields_of(rows: list[tuple[str, ...]], names: list[str]) -> list[dict[str, str]]:
+def _fields_of(
+    rows: list[tuple[str, ...]],
+    names: list[str],
+    values: dict[str, str],
+    result: ParsedFile,
+) -> list[dict[str, str]]:
     """Return each row's fields from its cells, stripped and cleaned.
 
     Worked column by column: a file repeats its types and numbers on most rows, so each
@@ -253,17 +305,47 @@ def _fields_of(rows: list[tuple[str, ...]], names: list[str]) -> list[dict[str, 
     columns = [list(map(str.strip, column)) for column in zip(*rows, strict=True)]
     for index, name in enumerate(names):
         if name in _CLEANERS:
-            cleaned = {value: _CLEANERS[name](value) for value in set(columns[index]) if value}
+            clean = _CLEANERS[name]
+            if name == "type":
+                clean = functools.partial(_mapped_type, values)
+            cleaned = {value: clean(value) for value in set(columns[index]) if value}
+            if name == "type":
+                result.unknown_types = sorted(
+                    raw for raw, kind in cleaned.items() if kind not in TYPE_WORDS
+                )
             cleaned[""] = ""
             columns[index] = list(map(cleaned.__getitem__, columns[index]))
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
-def _map_header(header: list[str], result: ParsedFile) -> bool:
-    """Find each field's column; record the file-level error and return False if unusable."""
+def _mapped_type(values: dict[str, str], value: str) -> str:
+    """The type the donor's mapping gives a value, else the one its words name."""
+    return values.get(normalise(value)) or device_type(value)
+
+
+def clean_year(text: str) -> str:
+    """Read a year from a year or a date: 2019, 2019-03-15, 15/03/2019, US 3/15/19."""
+    text = text.strip()
+    if found := re.search(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", text):
+        return found.group(1)
+    if short := re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-](\d{2})(?:\s.*)?", text):
+        return str(2000 + int(short.group(1)))
+    return text
+
+
+def _map_header(header: list[str], result: ParsedFile, chosen: dict[str, str]) -> bool:
+    """Find each field's column; record the file-level error and return False if unusable.
+
+    ``chosen`` (field → header) comes from the column-mapping step and wins over the aliases.
+    """
     positions: dict[str, int] = {}
+    by_header = {title: name for name, title in chosen.items() if title}
     for position, title in enumerate(header):
-        name = field_for_header(title)
+        name = by_header.get(title.strip())
+        if name is None:
+            name = field_for_header(title)
+            if name in chosen:  # that field was given another column
+                name = None
         if name in positions:
             result.errors["file"] = _(
                 "Two columns give the same information: %(first)s and %(second)s.",
@@ -275,7 +357,8 @@ def _map_header(header: list[str], result: ParsedFile) -> bool:
             positions[name] = position
         elif title.strip():
             result.ignored.append(title.strip())
-    missing = [str(COLUMN_TITLES[name]) for name in REQUIRED_COLUMNS if name not in positions]
+    result.missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    missing = [str(COLUMN_TITLES[name]) for name in result.missing]
     if not positions:
         example = TEMPLATE_HEADER.split(";")[:4]
         result.errors["file"] = _(
@@ -291,7 +374,11 @@ def _map_header(header: list[str], result: ParsedFile) -> bool:
     return "file" not in result.errors
 
 
-_CLEANERS = {"type": device_type, **dict.fromkeys(_NUMBER_FIELDS, clean_number)}
+_CLEANERS = {
+    "type": device_type,
+    **dict.fromkeys(_NUMBER_FIELDS, clean_number),
+    "year": clean_year,
+}
 
 
 def describe_errors(errors: dict[str, str], parsed: ParsedFile) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from reuse_tracker import clock
 from reuse_tracker.auth.access import EDIT_INTAKE, roles_required
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.intake import bp, csv_import, services
+from reuse_tracker.intake import bp, csv_import, import_mapping, services
 from reuse_tracker.intake.forms import (
     ImportForm,
     donor_data,
@@ -51,18 +51,58 @@ def import_file():
         "received_on": form.received_on.data,
         "notes": form.notes.data or "",
         "filename": Path(upload.filename).name[:200],
+        "mapping": import_mapping.remembered(donor_data(form)),
     }
     preview = _preview(form, data, meta)
+    if preview.get("mapping_step"):
+        preview["token"] = _store_upload(data, meta)
+        return _render_import(form, preview=preview)
     if preview["errors"]:
+        if preview.get("offer_mapping"):
+            preview["token"] = _store_upload(data, meta)
         return _render_import(form, preview=preview), 422
     preview["token"] = _store_upload(data, meta)
     return _render_import(form, preview=preview)
 
 
+@bp.route("/donations/import/mapping", methods=["POST"])
+@roles_required(*EDIT_INTAKE)
+def import_mapping_step():
+    """Read the file again with the columns and types the user picked."""
+    token = request.form.get("upload", "")
+    stored = _peek_upload(token)
+    if stored is None:
+        flash(_("This import is no longer available. Please upload the file again."), "warning")
+        return redirect(url_for(".import_file"))
+    data, meta = stored
+    form = import_form_from(meta)
+    parsed = csv_import.parse(data, current_app.config["IMPORT_MAX_ROWS"])
+    try:
+        meta["mapping"] = import_mapping.from_form(request.form, parsed)
+    except ValidationError as error:
+        preview = _preview(form, data, meta)
+        preview.update(token=token, mapping_errors=error.fields, mapping_step=True)
+        return _render_import(form, preview=preview), 422
+    _rewrite_meta(token, meta)
+    preview = _preview(form, data, meta)
+    preview["token"] = token
+    if preview.get("mapping_step") or preview["errors"]:
+        return _render_import(form, preview=preview), 422
+    return _render_import(form, preview=preview)
+
+
 def _preview(form: ImportForm, data: bytes, meta: dict, *, record: bool = False) -> dict:
     """Check (or, with ``record``, register) an uploaded file; return what the page shows."""
-    parsed = csv_import.parse(data, current_app.config["IMPORT_MAX_ROWS"])
+    mapping = import_mapping.as_mapping(meta)
+    parsed = csv_import.parse(data, current_app.config["IMPORT_MAX_ROWS"], mapping)
     preview = {"parsed": parsed, "meta": meta, "errors": [], "specs": [], "donation": None}
+    if parsed.missing and parsed.headers and not record:
+        # A required column was not recognised: ask for it instead of refusing the file.
+        preview.update(mapping_step=True, fields=_mapping_fields(parsed, mapping))
+        preview["missing"] = csv_import.describe_errors(parsed.errors, parsed)
+        return preview
+    if parsed.unknown_types and not record:
+        preview.update(offer_mapping=True, fields=_mapping_fields(parsed, mapping))
     if "file" in parsed.errors:
         preview["errors"] = csv_import.describe_errors(parsed.errors, parsed)
         return preview
@@ -89,6 +129,18 @@ def _preview(form: ImportForm, data: bytes, meta: dict, *, record: bool = False)
     preview["specs"] = list(zip(parsed.lines, specs, strict=True))
     preview["by_type"] = Counter(spec.type for spec in specs)
     return preview
+
+
+def _mapping_fields(parsed: csv_import.ParsedFile, mapping) -> list[tuple[str, str, str, bool]]:
+    """(field, title, the column chosen now, required) for each field of the mapping step."""
+    chosen = dict(parsed.columns)
+    if mapping:
+        chosen.update({k: v for k, v in mapping.columns.items() if v in parsed.headers})
+    return [
+        (name, str(title), chosen.get(name, ""), name in csv_import.REQUIRED_COLUMNS)
+        for name, title in csv_import.COLUMN_TITLES.items()
+        if name != "asset_tag"
+    ]
 
 
 def _render_import(form: ImportForm, **context) -> str:
@@ -123,8 +175,10 @@ def import_confirm():
     if preview["errors"]:
         db.session.rollback()
         return _render_import(form, preview=preview), 422
-    db.session.commit()
     donation = preview["donation"]
+    if meta.get("mapping"):
+        import_mapping.remember(donation.donor, meta["mapping"])
+    db.session.commit()
     message = ngettext(
         "Donation %(reference)s recorded: %(num)s device imported from %(file)s.",
         "Donation %(reference)s recorded: %(num)s devices imported from %(file)s.",
@@ -188,3 +242,23 @@ def _claim_upload(token: str) -> tuple[bytes, dict] | None:
     for path in (claimed, meta_path):
         path.unlink(missing_ok=True)
     return (data, meta) if fresh else None
+
+
+def _peek_upload(token: str) -> tuple[bytes, dict] | None:
+    """Read a stored upload of the current user without taking it; None if not there."""
+    if not _TOKEN.fullmatch(token):
+        return None
+    data_path, meta_path = (_upload_dir() / f"{token}{ext}" for ext in (".csv", ".json"))
+    try:
+        meta = json.loads(meta_path.read_text())
+        if meta.get("user_id") != actor().id:
+            return None
+        if data_path.stat().st_mtime < time.time() - UPLOAD_TTL_SECONDS:
+            return None
+        return data_path.read_bytes(), meta
+    except (OSError, ValueError):
+        return None
+
+
+def _rewrite_meta(token: str, meta: dict) -> None:
+    (_upload_dir() / f"{token}.json").write_text(json.dumps(meta))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, backref, mapped_column, relationship
 
-from reuse_tracker.db_types import UTCDateTime, utcnow
+from reuse_tracker.db_types import JSONType, UTCDateTime, utcnow
 from reuse_tracker.extensions import db
 
 if TYPE_CHECKING:
@@ -30,6 +30,8 @@ class Donor(db.Model):
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
     contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
     address: Mapped[str | None] = mapped_column(sa.Text)
+    #: The language of its portal and documents ("fr", "en"; None: the programme's).
+    language: Mapped[str | None] = mapped_column(sa.String(8))
     #: Hash of the secret of the donor's portal link (None: no live link).
     portal_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -65,3 +67,16 @@ class Donation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Donation {self.reference}>"
+
+
+class DonorImportMapping(db.Model):
+    """How a donor's asset-manager export reads: its columns and its category values."""
+
+    __tablename__ = "donor_import_mappings"
+
+    donor_id: Mapped[int] = mapped_column(sa.ForeignKey("donors.id"), primary_key=True)
+    #: our field → the file's column header.
+    columns: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    #: the file's type value, normalised → our device type.
+    values: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,11 +11,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_date, ngettext
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -26,6 +27,8 @@ from reuse_tracker import clock, documents
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device
 from reuse_tracker.documents import GRID, PLAIN, paragraph
+from reuse_tracker.documents import services as issuing
+from reuse_tracker.documents.models import IssuedDocument
 from reuse_tracker.extensions import db
 from reuse_tracker.intake.models import Donation, Donor
 from reuse_tracker.vocabulary import TYPE_TITLES
@@ -79,6 +82,28 @@ def for_donation(donation: Donation, donor: Donor, received_by: User | None) -> 
     )
 
 
+def issue(
+    donation: Donation, donor: Donor, received_by: User | None, actor: Any = None
+) -> IssuedDocument:
+    """The receipt of ``donation`` as an issued document, in the donor's language."""
+    with force_locale(donor_language(donor)):
+        data = for_donation(donation, donor, received_by)
+        return issuing.issue(
+            "receipt",
+            f"donation:{donation.id}",
+            data,
+            lambda stamp: render(data, stamp),
+            issuer=data.programme,
+            actor=actor,
+            language=donor_language(donor),
+        )
+
+
+def donor_language(donor: Donor) -> str:
+    """The language the donor reads: its own, else the programme's."""
+    return getattr(donor, "language", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 @functools.cache
 def _styles() -> dict[str, ParagraphStyle]:
     return documents.paragraph_styles()
@@ -89,25 +114,26 @@ def _p(text: str | None, style: str = "base") -> Paragraph:
     return paragraph(text, _styles()[style])
 
 
-def render(data: ReceiptData) -> bytes:
-    """Return the receipt as PDF bytes."""
+def render(data: ReceiptData, stamp: documents.Stamp | None = None) -> bytes:
+    """Return the receipt as PDF bytes; ``stamp`` numbers it as an issued document."""
     buffer = io.BytesIO()
     title = f"{_('Intake receipt')} {data.reference}"
     document = documents.document(
-        buffer, A4, title=title, author=data.programme, subject=data.donor_name
+        buffer, A4, stamp, title=title, author=data.programme, subject=data.donor_name
     )
-    story = [*_heading(data), *_devices(data), *_counts(data), _signatures(data)]
-    furniture = documents.numbered_canvas(A4, data.programme, data.reference, title)
+    issued_on = stamp.issued_on if stamp else clock.today()
+    story = [*_heading(data, issued_on), *_devices(data), *_counts(data), _signatures(data)]
+    furniture = documents.numbered_canvas(A4, data.programme, data.reference, title, stamp)
     document.build(story, canvasmaker=furniture)
     return buffer.getvalue()
 
 
-def _heading(data: ReceiptData) -> list:
+def _heading(data: ReceiptData, issued_on: date) -> list:
     facts = [
         (_("Receipt number"), data.reference),
         (_("Received on"), format_date(data.received_on, "long")),
         (_("Received by"), ", ".join(filter(None, [data.received_by, data.workshop]))),
-        (_("Issued on"), format_date(clock.today(), "long")),
+        (_("Issued on"), format_date(issued_on, "long")),
     ]
     left = Table(
         [[_p(label, "small"), _p(value)] for label, value in facts],

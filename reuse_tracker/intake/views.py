@@ -24,6 +24,7 @@ from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.features import registry
 from reuse_tracker.intake import bp, receipt, services
 from reuse_tracker.intake.forms import (
     DONOR_KIND_TITLES,
@@ -115,7 +116,14 @@ def detail(donation_id: int):
         kind_title=DONOR_KIND_TITLES.get(donor.kind, donor.kind),
         has_labels="intake.labels" in current_app.view_functions,
         print_labels=request.args.get("print_labels") == "1",
+        donor_panel=_donor_panel(donation, donor),
     )
+
+
+def _donor_panel(donation: Donation, donor: Donor) -> dict | None:
+    """What the donors feature adds to the page (the donor's review, the link's state)."""
+    provider = registry().providers.get("donation_panel")
+    return provider(donation, donor) if provider else None
 
 
 @bp.route("/donations/new", methods=["GET", "POST"])
@@ -169,6 +177,7 @@ def _donor_names() -> list[str]:
 @bp.route("/donations/<int:donation_id>/receipt.pdf")
 @roles_required(*READ)
 def receipt_pdf(donation_id: int):
-    data = receipt.for_donation(*_load(donation_id))
-    filename = f"{data.reference}-receipt.pdf"
-    return pdf_response(receipt.render(data), filename)
+    donation, donor, received_by = _load(donation_id)
+    issued = receipt.issue(donation, donor, received_by, actor())
+    db.session.commit()
+    return pdf_response(issued.content, f"{donation.reference}-receipt.pdf")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -21,6 +22,8 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer, Table
 from reuse_tracker import clock, documents
 from reuse_tracker.devices.models import Device
 from reuse_tracker.documents import PLAIN, paragraph
+from reuse_tracker.documents import services as issuing
+from reuse_tracker.documents.models import IssuedDocument
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.charter_text import render_sections
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
@@ -122,8 +125,8 @@ def _styles() -> dict[str, ParagraphStyle]:
     )
 
 
-def render(data: CharterData) -> bytes:
-    """Return the charter as PDF bytes."""
+def render(data: CharterData, stamp: documents.Stamp | None = None) -> bytes:
+    """Return the charter as PDF bytes; ``stamp`` numbers it as an issued document."""
     styles = _styles()
 
     def p(text: str, style: str = "base") -> Paragraph:
@@ -131,7 +134,9 @@ def render(data: CharterData) -> bytes:
 
     buffer = io.BytesIO()
     title = _("Engagement charter")
-    document = documents.document(buffer, A4, title=f"{title} {data.family}", author=data.programme)
+    document = documents.document(
+        buffer, A4, stamp, title=f"{title} {data.family}", author=data.programme
+    )
     facts = Table(
         [[p(label, "small"), p(value)] for label, value in data.facts],
         colWidths=[45 * mm, None],
@@ -142,9 +147,21 @@ def render(data: CharterData) -> bytes:
         story += [p(heading, "h2"), p(text)]
     story.append(_signatures(data, p))
     footer = f"{title} · {data.family} · {data.loan_id}"
-    furniture = documents.numbered_canvas(A4, data.programme, data.family, footer)
+    furniture = documents.numbered_canvas(A4, data.programme, data.family, footer, stamp)
     document.build(story, canvasmaker=furniture)
     return buffer.getvalue()
+
+
+def issue(loan: Loan, data: CharterData, actor: Any = None) -> IssuedDocument:
+    """The charter of ``loan`` as an issued document (a new version once it is signed)."""
+    return issuing.issue(
+        "charter",
+        f"loan:{loan.id}",
+        data,
+        lambda stamp: render(data, stamp),
+        issuer=data.programme,
+        actor=actor,
+    )
 
 
 def _signature_cell(data: CharterData, p: Callable[..., Paragraph]) -> list:

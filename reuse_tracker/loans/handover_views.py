@@ -138,7 +138,9 @@ def charter_pdf(loan_id: int):
         abort(404)
     loan, data = found
     filename = f"charte-{data.family}-{loan.id}.pdf"
-    return pdf_response(charter.render(data), filename)
+    issued = charter.issue(loan, data, actor())
+    db.session.commit()
+    return pdf_response(issued.content, filename)
 
 
 @bp.route(f"/loans/<{ID}:loan_id>/sign", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from reuse_tracker.db_types import utcnow
+from reuse_tracker.documents import services as issuing
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.families import CONTACT_FIELDS
 from reuse_tracker.loans.models import ACTIVE_LOAN_STATUSES, Family, Loan
@@ -74,5 +75,8 @@ def purge(references: list[str]) -> int:
         .values(**dict.fromkeys(CONTACT_FIELDS), pseudonymised_at=now)
     )
     db.session.execute(sa.update(Loan).where(Loan.family_id.in_(ids)).values(signature_png=None))
+    loans = db.session.scalars(sa.select(Loan.id).where(Loan.family_id.in_(ids))).all()
+    # The issued charters name the family: keep their numbers and hashes, not their bytes.
+    issuing.erase_contents(f"loan:{loan_id}" for loan_id in loans)
     db.session.flush()
     return len(ids)

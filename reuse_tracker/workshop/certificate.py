@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,7 +21,9 @@ from reuse_tracker import clock
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.lifecycle import TYPES_WITHOUT_STORAGE, erasure_counts
 from reuse_tracker.devices.models import Device, DeviceEvent
-from reuse_tracker.errors import NotFoundError
+from reuse_tracker.documents import services as issuing
+from reuse_tracker.documents.models import IssuedDocument
+from reuse_tracker.errors import ConflictError, NotFoundError
 from reuse_tracker.extensions import db
 from reuse_tracker.intake.models import Donation, Donor
 
@@ -70,6 +73,9 @@ class Machine:
         return "destroyed" if all(disk.destroyed for disk in self.disks) else "erased"
 
 
+CERTIFIED = frozenset({"erased", "destroyed"})
+
+
 @dataclass(frozen=True)
 class CertificateData:
     programme: str
@@ -82,6 +88,13 @@ class CertificateData:
     issuer: str
     issuer_role: str
     machines: Sequence[Machine]
+    #: The lead named in the configuration (a change there issues a new version).
+    signatory: str = ""
+
+    @property
+    def certified(self) -> list[Machine]:
+        """The devices whose every medium was erased (verified) or destroyed."""
+        return [machine for machine in self.machines if machine.state in CERTIFIED]
 
 
 def for_donation(donation_id: int, user: User | None, today: date) -> CertificateData:
@@ -107,6 +120,32 @@ def for_donation(donation_id: int, user: User | None, today: date) -> Certificat
         issuer=lead or (user.name if user else ""),
         issuer_role=role or str(_l("Workshop lead")),
         machines=machines,
+        signatory=f"{lead} {role}".strip(),
+    )
+
+
+def issue(data: CertificateData, donation_id: int, actor: Any = None) -> IssuedDocument:
+    """The certificate as an issued document; refuse it when nothing was erased yet.
+
+    More devices erased later issue a new version; the earlier one stays verifiable.
+    """
+    from reuse_tracker.workshop import certificate_pdf
+
+    if not data.certified:
+        raise ConflictError(
+            _l(
+                "Nothing of donation %(reference)s has been erased yet: no erasure certificate "
+                "is issued until at least one device is.",
+                reference=data.reference,
+            )
+        )
+    return issuing.issue(
+        "erasure_certificate",
+        f"donation:{donation_id}",
+        data,
+        lambda stamp: certificate_pdf.render(data, stamp),
+        issuer=data.workshop or data.programme,
+        actor=actor,
     )
 
 

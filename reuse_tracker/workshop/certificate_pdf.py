@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 from collections import Counter
@@ -29,6 +30,10 @@ TABLE = TableStyle(
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
 )
+#: The tail of the table kept with the signature: no tinted header row.
+TAIL = TableStyle(
+    [cmd for cmd in TABLE.getCommands() if cmd[0] not in {"BACKGROUND", "ROWBACKGROUNDS"}]
+)
 WIDTHS = [21 * mm, 44 * mm, 42 * mm, 31 * mm, 29 * mm, 24 * mm, 25 * mm, 20 * mm, None]
 
 
@@ -53,20 +58,23 @@ def state_title(state: str) -> str:
     }.get(state, state)
 
 
-def render(data: CertificateData) -> bytes:
-    """Return the certificate as PDF bytes."""
+def render(data: CertificateData, stamp: documents.Stamp | None = None) -> bytes:
+    """Return the certificate as PDF bytes; ``stamp`` numbers it as an issued document."""
+    if stamp is not None:
+        data = dataclasses.replace(data, issued_on=stamp.issued_on)
     buffer = io.BytesIO()
     title = _("Data erasure certificate")
     document = documents.document(
         buffer,
         PAGE,
+        stamp,
         title=f"{title} {data.reference}",
         author=data.workshop,
         subject=data.donor_name,
     )
-    story = [*_heading(data), *_machines(data), _signature(data)]
+    story = [*_heading(data), *_certified(data), *_not_certified(data)]
     heading = f"{title} · {data.reference} · {data.donor_name}"
-    furniture = documents.numbered_canvas(PAGE, data.programme, heading, data.workshop)
+    furniture = documents.numbered_canvas(PAGE, data.programme, heading, data.workshop, stamp)
     document.build(story, canvasmaker=furniture)
     return buffer.getvalue()
 
@@ -96,63 +104,100 @@ def _heading(data: CertificateData) -> list:
         style=PLAIN,
     )
     statement = _(
-        "%(workshop)s certifies that the data of the devices listed below, given by %(donor)s, "
-        "was sanitised as stated, following NIST SP 800-88 (clear, purge or destroy). Only an "
-        "erasure that passed and was verified, or the destruction of the medium, counts as "
-        "erased; a device marked pending has not been erased yet and will not be reused until "
-        "it is (décret n° 2022-190).",
+        "%(workshop)s certifies that the data of the devices listed in the table below, given "
+        "by %(donor)s, was sanitised as stated, following NIST SP 800-88 Rev. 2 (clear, purge "
+        "or destroy). Only an erasure that passed and was verified, or the destruction of the "
+        "medium, is certified here. Devices without data storage and devices still pending are "
+        "listed apart: this certificate does not cover them, and a pending device is not "
+        "reused until it is erased (décret n° 2022-190).",
         workshop=data.workshop or data.programme,
         donor=data.donor_name,
     )
     return [_p(_("Data erasure certificate"), "title"), table, Spacer(1, 3 * mm), _p(statement)]
 
 
-def _machines(data: CertificateData) -> list:
-    head = (
+def _head() -> list[Paragraph]:
+    titles = (
         _("Asset tag"),
         _("Device"),
         _("Storage (serial, model)"),
-        _("NIST method / technique"),
-        _("Tool"),
+        _("NIST SP 800-88 Rev. 2 category / technique"),
+        _("Tool and version"),
         _("Verification"),
         _("Result"),
         _("Date"),
         _("Technician"),
     )
-    rows = [[_p(text, "head") for text in head]]
-    for machine in data.machines:
+    return [_p(text, "head") for text in titles]
+
+
+def _certified(data: CertificateData) -> list:
+    """The erased devices' table, its last rows kept on the page of the signature."""
+    rows = []
+    for machine in data.certified:
         rows += _machine_rows(machine)
-    table = Table(rows, repeatRows=1, colWidths=WIDTHS, style=TABLE)
-    return [_p(_("Devices and storage media"), "h2"), table]
+    # The last rows travel with the signature block, so that it never stands alone.
+    tail = rows[-2:]
+    body = [_head(), *rows[: len(rows) - len(tail)]]
+    story: list = [_p(_("Devices erased and certified"), "h2")]
+    if len(body) > 1:
+        story.append(Table(body, repeatRows=1, colWidths=WIDTHS, style=TABLE))
+        closing = Table(tail, colWidths=WIDTHS, style=TAIL)
+    else:
+        closing = Table([_head(), *tail], colWidths=WIDTHS, style=TABLE)
+    story.append(KeepTogether([closing, _signature(data)]))
+    return story
+
+
+def _not_certified(data: CertificateData) -> list:
+    story: list = []
+    sections = (
+        (
+            _("Devices without data storage (nothing to erase)"),
+            [machine for machine in data.machines if machine.state == "no_storage"],
+        ),
+        (
+            _("Devices still pending: NOT covered by this certificate"),
+            [machine for machine in data.machines if machine.state == "pending"],
+        ),
+    )
+    for title, machines in sections:
+        if not machines:
+            continue
+        head = [_p(text, "head") for text in (_("Asset tag"), _("Device"), _("State"))]
+        rows = [head] + [
+            [_p(machine.tag, "cell"), _p(_device_text(machine), "cell"), _p(_why(machine), "cell")]
+            for machine in machines
+        ]
+        table = Table(rows, repeatRows=1, colWidths=[25 * mm, 110 * mm, None], style=TABLE)
+        story += [_p(title, "h2"), table]
+    return story
+
+
+def _why(machine: Machine) -> str:
+    if machine.state == "no_storage":
+        return state_title("no_storage")
+    failed = [disk for disk in machine.disks if not disk.counts]
+    if not failed:
+        return state_title("pending")
+    return "; ".join(
+        f"{disk.serial or '—'}: " + (_("failed") if disk.result != "passed" else _("not verified"))
+        for disk in failed
+    )
+
+
+def _device_text(machine: Machine) -> str:
+    kind = str(TYPE_TITLES.get(machine.type, machine.type)).capitalize()
+    return f"{kind} {machine.brand} {machine.model}\n{_('S/N')} {machine.serial}"
 
 
 def _machine_rows(machine: Machine) -> list[list[Paragraph]]:
-    kind = str(TYPE_TITLES.get(machine.type, machine.type)).capitalize()
-    serial = _("S/N")
-    device = f"{kind} {machine.brand} {machine.model}\n{serial} {machine.serial}"
-    if not machine.disks:
-        return [
-            [
-                _p(text, "cell")
-                for text in (
-                    machine.tag,
-                    device,
-                    "—",
-                    "",
-                    "",
-                    "",
-                    state_title(machine.state),
-                    "",
-                    "",
-                )
-            ]
-        ]
     return [
         [
             _p(text, "cell")
             for text in (
                 machine.tag,
-                device if n == 0 else f"({machine.serial})",
+                _device_text(machine) if n == 0 else f"({machine.serial})",
                 *_disk_cells(disk),
             )
         ]
@@ -173,14 +218,7 @@ def _disk_cells(disk: Disk) -> tuple[str, ...]:
             ),
         )
     )
-    if disk.destroyed:
-        result = _("Medium destroyed")
-    elif disk.counts:
-        result = _("Erased")
-    else:
-        result = _(
-            "Pending: %(why)s", why=_("failed") if disk.result != "passed" else _("not verified")
-        )
+    result = _("Medium destroyed") if disk.destroyed else _("Erased")
     return (
         f"{storage}\n{details}" if details else storage,
         method,
@@ -192,17 +230,17 @@ def _disk_cells(disk: Disk) -> tuple[str, ...]:
     )
 
 
-def _signature(data: CertificateData) -> KeepTogether:
+def _signature(data: CertificateData) -> Table:
     issuer = [
         _p(_("Issued by"), "small"),
         Paragraph(f"<b>{escape(data.issuer or '—')}</b>", _styles()["base"]),
         _p(", ".join(filter(None, (data.issuer_role, data.workshop)))),
         _p(_("On %(date)s", date=format_date(data.issued_on, "long"))),
     ]
-    box = Table(
+    return Table(
         [[issuer, [_p(_("Signature:")), Spacer(1, 16 * mm)]]],
         colWidths=[90 * mm, 70 * mm],
         hAlign="RIGHT",
+        spaceBefore=5 * mm,
         style=documents.boxes(3 * mm, 2 * mm, columns=2),
     )
-    return KeepTogether([Spacer(1, 5 * mm), box])

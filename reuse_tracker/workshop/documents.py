@@ -14,19 +14,28 @@ from reuse_tracker import clock
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
 from reuse_tracker.auth.models import Role
 from reuse_tracker.devices import services as actions
-from reuse_tracker.errors import UserError, ValidationError
+from reuse_tracker.errors import ConflictError, UserError, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.web import pdf_response
-from reuse_tracker.workshop import bp, certificate, certificate_pdf, erasure_import, weee
+from reuse_tracker.intake.models import Donation
+from reuse_tracker.web import actor, get_or_404, pdf_response
+from reuse_tracker.workshop import bp, certificate, erasure_import, weee
 
 
 @bp.route("/donations/<int:donation_id>/erasure-certificate.pdf")
 @roles_required(*READ)
 def erasure_certificate(donation_id: int):
-    today = clock.today()
-    data = certificate.for_donation(donation_id, current_actor(), today)
-    filename = f"{data.reference}-erasure-certificate.pdf"
-    return pdf_response(certificate_pdf.render(data), filename)
+    from reuse_tracker.intake.receipt import donor_language
+
+    donation = get_or_404(Donation, donation_id)
+    with force_locale(donor_language(donation.donor)):
+        data = certificate.for_donation(donation_id, current_actor(), clock.today())
+        try:
+            issued = certificate.issue(data, donation_id, actor())
+        except ConflictError as error:
+            flash(error.message, "warning")
+            return redirect(url_for("intake.detail", donation_id=donation_id))
+    db.session.commit()
+    return pdf_response(issued.content, f"{data.reference}-erasure-certificate.pdf")
 
 
 def _period() -> tuple[date, date]:

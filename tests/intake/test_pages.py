@@ -79,7 +79,8 @@ def test_pages_run_the_same_number_of_queries_for_3_or_30_devices(
             assert client.get(url).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 5
+    # The donation page asks the donors feature for its panel; the receipt reads its issued copy.
+    assert counts[0] <= 7
 
 
 def test_the_list_runs_the_same_number_of_queries_for_1_or_12_donations(

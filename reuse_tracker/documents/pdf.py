@@ -1,13 +1,20 @@
-"""Building blocks of the PDF documents (receipt, charter, certificate): fonts, styles, pages."""
+"""Building blocks of the PDF documents (receipt, charter, certificate): fonts, styles, pages.
+
+A document issued through ``documents.services.issue`` gets a ``Stamp``: its number and the
+address that verifies it, drawn with a small vector QR code at the foot of every page.
+"""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
+import qrcode
 import reportlab
 from flask_babel import gettext as _
 from reportlab.lib import colors
@@ -99,7 +106,29 @@ def paragraph(text: str | None, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
 
 
-def document(buffer: IO[bytes], page_size: tuple[float, float], **info: str) -> SimpleDocTemplate:
+@dataclass(frozen=True)
+class Stamp:
+    """What makes a PDF an issued document: its number, version, date and verification code."""
+
+    number: str
+    version: int
+    code: str
+    url: str
+    issued_on: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} v{self.version}"
+
+
+#: The room the verification block takes at the foot of a stamped page.
+STAMP_ROOM = 20 * mm
+QR_SIZE = 15 * mm
+
+
+def document(
+    buffer: IO[bytes], page_size: tuple[float, float], stamp: Stamp | None = None, **info: str
+) -> SimpleDocTemplate:
     """A document template with the common margins; ``info`` sets title, author, subject."""
     return SimpleDocTemplate(
         buffer,
@@ -107,9 +136,49 @@ def document(buffer: IO[bytes], page_size: tuple[float, float], **info: str) -> 
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN + 6 * mm,
-        bottomMargin=MARGIN + 4 * mm,
+        bottomMargin=MARGIN + 4 * mm + (STAMP_ROOM if stamp else 0),
+        # The stored bytes are the document: no random file identifier, no clock inside.
+        invariant=1,
         **info,
     )
+
+
+def draw_qr(target: canvas.Canvas, text: str, x: float, y: float, size: float) -> None:
+    """Draw ``text`` as a QR code of ``size`` (vector squares) with its lower left at x, y.
+
+    The code is drawn without its quiet zone: the caller leaves four modules clear around it.
+    """
+    code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    module = size / len(matrix)
+    path = target.beginPath()
+    for row, cells in enumerate(matrix):
+        for column, dark in enumerate(cells):
+            if dark:
+                path.rect(x + column * module, y + size - (row + 1) * module, module, module)
+    target.saveState()
+    target.setFillColor(colors.black)
+    target.drawPath(path, stroke=0, fill=1)
+    target.restoreState()
+
+
+def draw_stamp(target: canvas.Canvas, page_size: tuple[float, float], stamp: Stamp) -> None:
+    """Draw the verification block (text and QR code) above the footer of a page."""
+    width, _height = page_size
+    # Four modules (about 2 mm) of quiet zone between the code and the footer or the text above.
+    bottom = MARGIN + 5 * mm
+    draw_qr(target, stamp.url, width - MARGIN - QR_SIZE, bottom, QR_SIZE)
+    right = width - MARGIN - QR_SIZE - 5 * mm
+    target.saveState()
+    target.setFillColor(GREY)
+    target.setFont(fonts()[1], 8)
+    target.drawRightString(right, bottom + 9 * mm, _("Document %(label)s", label=stamp.label))
+    target.setFont(fonts()[0], 7.5)
+    target.drawRightString(right, bottom + 5 * mm, _("Check that it is genuine at:"))
+    target.drawRightString(right, bottom + 1.5 * mm, stamp.url)
+    target.restoreState()
 
 
 def signature_box(heading: Paragraph, lines: Sequence[tuple[Paragraph, float]]) -> list[Flowable]:
@@ -137,9 +206,13 @@ def boxes(left: float, top: float, columns: int = 0) -> TableStyle:
 
 
 def numbered_canvas(
-    page_size: tuple[float, float], header_left: str, header_right: str, footer_left: str
+    page_size: tuple[float, float],
+    header_left: str,
+    header_right: str,
+    footer_left: str,
+    stamp: Stamp | None = None,
 ) -> type[canvas.Canvas]:
-    """Return a canvas class that draws each page's header and its "Page X of Y" footer.
+    """Return a canvas class that draws each page's header, "Page X of Y" footer and stamp.
 
     The page count is known only at the end, so pages are kept until ``save``.
     """
@@ -176,5 +249,7 @@ def numbered_canvas(
             page = _("Page %(page)s of %(total)s", page=number, total=total)
             self.drawRightString(width - MARGIN, MARGIN, page)
             self.restoreState()
+            if stamp is not None:
+                draw_stamp(self, page_size, stamp)
 
     return NumberedCanvas
