@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         actions,
         api,
         cli,
+        day_views,
         family_views,
         handover_views,
         queries,
@@ -33,7 +34,7 @@ def init_app(app: Flask) -> None:
     )
     from reuse_tracker.policy import COORDINATION, FAMILY_STAFF, READ
 
-    route_modules = (views, family_views, handover_views, wave_edit_views, api)
+    route_modules = (views, family_views, handover_views, day_views, wave_edit_views, api)
     add_feature(app, "loans", [module.__name__ for module in route_modules])
     app.register_blueprint(bp)
     add_api_blueprint(app, api_bp)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from reuse_tracker import clock
 from reuse_tracker.auth.access import READ, roles_required
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import ValidationError
@@ -127,11 +128,12 @@ def family(reference: str):
     loans = db.session.execute(
         sa.select(Loan, Device.asset_tag, Device.brand, Device.model, Wave.name)
         .join(Device, Device.id == Loan.device_id)
+        .options(sa.orm.defer(Loan.signature_png))
         .outerjoin(Wave, Wave.id == Loan.wave_id)
         .where(Loan.family_id == family.id)
         .order_by(Loan.id.desc())
     ).all()
-    return render_template("loans/family.html", family=family, loans=loans)
+    return render_template("loans/family.html", family=family, loans=loans, today=clock.today())
 
 
 @bp.route("/families/<reference>/edit", methods=["GET", "POST"])

@@ -20,6 +20,9 @@ NETWORKS = ("REP+", "REP", "none")
 REFERRAL_SOURCES = ("school", "social_services", "association")
 CLASSES = ("CP", "CE1", "CE2", "CM1", "CM2", "6e", "5e", "4e", "3e")
 NEEDS = ("computer", "connection", "support")
+#: How a family signed its charter: on the screen (a signature on record for the loan), on
+#: paper (ticked, dated and with its association present), or attested by an API caller.
+CHARTER_WAYS = ("screen", "paper", "attested")
 RETURN_CONDITIONS = tuple(Condition)
 LOAN_STATUSES = tuple(s for s in LoanStatus if s not in (LoanStatus.WAITING, LoanStatus.CLOSED))
 #: The rows the partial unique indexes cover: at most one active loan per device and family.
@@ -171,6 +174,8 @@ class Loan(db.Model):
     reserved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     charter_signed_on: Mapped[date | None]
+    #: How the charter was signed: screen, paper or attested (see CHARTER_WAYS).
+    charter_way: Mapped[str | None] = mapped_column(sa.String(16))
     #: The association present at the hand-over.
     association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"))
     due_on: Mapped[date | None]

@@ -319,3 +319,19 @@ def waiting_count(wave_id: int) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(waiting_statement(wave_id).subquery())
     )
+
+
+def handover_loans(wave_id: int, school_id: int) -> list[sa.Row]:
+    """Return (loan, family, device) of a school's families in a wave, reserved ones first."""
+    return db.session.execute(
+        sa.select(Loan, Family, Device)
+        .join(Family, Family.id == Loan.family_id)
+        .join(Device, Device.id == Loan.device_id)
+        .options(sa.orm.defer(Loan.signature_png))
+        .where(
+            Loan.wave_id == wave_id,
+            Family.school_id == school_id,
+            Loan.status != LoanStatus.CANCELLED,
+        )
+        .order_by(Loan.status.desc(), Family.referred_on, Family.id)
+    ).all()

@@ -12,6 +12,7 @@ from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import allocation, bp, programme, queries, services
+from reuse_tracker.loans.actions import CHARTER_WAY_TITLES
 from reuse_tracker.loans.forms import (
     FAMILY_DEVICE_TYPES,
     NEED_TITLES,
@@ -39,6 +40,8 @@ def _loan_helpers():
         "NEED_TITLES": NEED_TITLES,
         "loan_status_title": loan_status_title,
         "condition_title": lambda c: title(CONDITION_TITLES, c),
+        "CONDITION_CHOICES": tuple(CONDITION_TITLES.items()),
+        "CHARTER_WAY_TITLES": CHARTER_WAY_TITLES,
     }
 
 

@@ -245,7 +245,12 @@ def test_hand_over_day_scans_a_device_to_its_family(
     assert elsewhere.asset_tag in wrong.text
     response = client.post(
         f"/handover/{wave.id}/{school.id}",
-        data={"code": device.asset_tag, "charter_signed_on": clock.today().isoformat()},
+        data={
+            "code": device.asset_tag,
+            "charter_paper": "1",
+            "charter_signed_on": clock.today().isoformat(),
+            "association": str(association.id),
+        },
     )
     assert response.status_code == 302
     loan = db.session.scalar(sa.select(Loan).where(Loan.device_id == device.id))
