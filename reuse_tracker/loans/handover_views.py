@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -13,7 +13,7 @@ from reuse_tracker.devices import services as device_services
 from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import ConflictError, UserError, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.loans import bp, charter, charter_text, queries, signature
+from reuse_tracker.loans import bp, charter, charter_text, queries, reminders, signature
 from reuse_tracker.loans.actions import CHARTER_WAY_TITLES
 from reuse_tracker.loans.families import waiting_statement
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
@@ -117,14 +117,18 @@ def _charter_data(loan: Loan, form) -> dict[str, str]:
     )
 
 
+def _overdue_filters() -> dict:
+    return {
+        "association": record_id(request.args.get("association", "")),
+        "school": record_id(request.args.get("school", "")),
+    }
+
+
 @bp.route("/loans/overdue")
 @roles_required(*FAMILY_STAFF)
 def overdue():
     today = clock.today()
-    filters = {
-        "association": record_id(request.args.get("association", "")),
-        "school": record_id(request.args.get("school", "")),
-    }
+    filters = _overdue_filters()
     late = queries.overdue_statement(today, **filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(late.subquery()))
     rows, page, pages = queries.page_of(
@@ -142,7 +146,32 @@ def overdue():
         by_association=by_association,
         associations=[(id_, name) for id_, name, _count in by_association if id_],
         schools=db.session.execute(sa.select(School.id, School.name).order_by(School.name)).all(),
+        kinds=reminders.KIND_TITLES,
+        outcomes=reminders.OUTCOME_TITLES,
     )
+
+
+@bp.route("/loans/overdue.csv")
+@roles_required(*FAMILY_STAFF)
+def overdue_csv():
+    """The overdue loans and their last reminder, for an association (no identities)."""
+    today = clock.today()
+    rows = db.session.execute(queries.overdue_statement(today, **_overdue_filters())).all()
+    response = Response(reminders.overdue_csv(rows, today), mimetype="text/csv")
+    name = f"retards-{today.isoformat()}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route(f"/loans/<{ID}:loan_id>/reminders", methods=["POST"])
+@roles_required(*FAMILY_STAFF)
+def add_reminder(loan_id: int):
+    """Record a reminder of an overdue loan from the overdue list."""
+    loan = _get(Loan, loan_id)
+    reminders.record_reminder(loan, request.form, actor())
+    db.session.commit()
+    flash(_("Reminder of %(ref)s recorded.", ref=loan.family.reference), "success")
+    return redirect(url_for(".overdue") + f"#overdue-{loan.id}")
 
 
 @bp.route(f"/loans/<{ID}:loan_id>/charter.pdf")

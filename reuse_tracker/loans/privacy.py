@@ -71,7 +71,11 @@ def purge(references: list[str]) -> int:
     db.session.execute(
         sa.update(Family)
         .where(Family.id.in_(ids))
-        .values(**dict.fromkeys(CONTACT_FIELDS), pseudonymised_at=now)
+        .values(
+            **dict.fromkeys(CONTACT_FIELDS),
+            search_text=sa.func.lower(Family.reference),
+            pseudonymised_at=now,
+        )
     )
     db.session.execute(sa.update(Loan).where(Loan.family_id.in_(ids)).values(signature_png=None))
     db.session.flush()

@@ -22,6 +22,7 @@ from reuse_tracker.loans.models import (
     Association,
     Family,
     Loan,
+    School,
     Wave,
 )
 from reuse_tracker.loans.programme import record_id
@@ -252,25 +253,50 @@ def on_transfer(device: Device, payload: dict[str, Any], actor: User | None) -> 
 
 
 def current_loan_answer(device: Device, user: User | None) -> dict[str, Any] | None:
-    """Return the device's current loan for the API; the family only for family roles."""
+    """Return the device's current loan (one query); the family only for family roles."""
     if device.status not in ACTIVE_LOAN_STATUSES:
         return None
     row = db.session.execute(
-        sa.select(Loan.id, Loan.status, Loan.due_on, Loan.wave_id, Family.reference)
+        sa.select(
+            Loan.id,
+            Loan.status,
+            Loan.due_on,
+            Loan.wave_id,
+            Wave.name.label("wave_name"),
+            School.uai,
+            School.name.label("school_name"),
+            Family.reference,
+            Family.parent_name,
+        )
         .join(Family, Family.id == Loan.family_id)
+        .outerjoin(Wave, Wave.id == Loan.wave_id)
+        .outerjoin(School, School.id == Family.school_id)
         .where(Loan.device_id == device.id, Loan.status.in_(ACTIVE_LOAN_STATUSES))
     ).first()
     if row is None:
         return None
+    late = days_late(row.status, row.due_on)
     answer = {
         "id": row.id,
         "status": row.status,
         "wave": row.wave_id,
+        "wave_name": row.wave_name,
+        "school": {"uai": row.uai, "name": row.school_name} if row.uai else None,
         "due_on": row.due_on.isoformat() if row.due_on else None,
+        "is_overdue": late > 0,
+        "days_late": late,
     }
     if user is not None and user.sees_families:
         answer["family"] = row.reference
+        answer["family_name"] = row.parent_name
     return answer
+
+
+def days_late(status: str, due_on: date | None) -> int:
+    """Count the days a running loan is past its due date (0: not late)."""
+    if status != LoanStatus.ON_LOAN or due_on is None:
+        return 0
+    return max(0, (clock.today() - due_on).days)
 
 
 def apply_proposal(wave: Wave, pairs: Sequence[tuple[str, str]], actor: User | None) -> int:

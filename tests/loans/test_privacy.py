@@ -105,7 +105,11 @@ def test_the_api_never_names_a_family_to_workshop_or_viewers(client, make_user, 
         "id": lent["loan"].id,
         "status": "on_loan",
         "wave": lent["wave"].id,
+        "wave_name": lent["wave"].name,
+        "school": {"uai": lent["school"].uai, "name": lent["school"].name},
         "due_on": lent["loan"].due_on.isoformat(),
+        "is_overdue": False,
+        "days_late": 0,
     }
 
 
