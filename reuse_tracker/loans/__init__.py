@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
         day_views,
         family_views,
         handover_views,
+        mediator_panel,
         queries,
         services,
         support,
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
     add_device_section(app, "current_loan", services.current_loan_answer)
     add_provider(app, "history_link", views.history_link)
     add_provider(app, "support_figures", support.support_figures)
+    add_panel(app, "loans/_mediator_panel.html", mediator_panel.mediator_panel)
     add_panel(app, "loans/_next_wave.html", queries.next_wave_panel)
     app.cli.add_command(cli.privacy)
     add_menu_entry(app, "loans.waves", "calendar-range", _l("Waves"), READ)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.families import CONTACT_FIELDS
-from reuse_tracker.loans.models import ACTIVE_LOAN_STATUSES, Family, Loan
+from reuse_tracker.loans.models import ACTIVE_LOAN_STATUSES, Family, Loan, LoanReminder
 
 
 @dataclass(frozen=True)
@@ -78,5 +78,10 @@ def purge(references: list[str]) -> int:
         )
     )
     db.session.execute(sa.update(Loan).where(Loan.family_id.in_(ids)).values(signature_png=None))
+    # A reminder's note may name people: it goes with the details; the reminder stays counted.
+    loans = sa.select(Loan.id).where(Loan.family_id.in_(ids))
+    db.session.execute(
+        sa.update(LoanReminder).where(LoanReminder.loan_id.in_(loans)).values(note="")
+    )
     db.session.flush()
     return len(ids)

@@ -1,18 +1,20 @@
-"""Support sessions and connection offers: recorded on the family's page, listed per association."""
+"""A family's other pages: support sessions, connection offers, its RGPD export and erasure."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+import json
+
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from reuse_tracker.auth.access import roles_required
-from reuse_tracker.errors import NotFoundError
+from reuse_tracker.errors import NotFoundError, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.loans import bp, support
+from reuse_tracker.loans import bp, rights, support
 from reuse_tracker.loans.models import ConnectionOffer, Family
 from reuse_tracker.loans.programme import record_id
 from reuse_tracker.loans.services import find_family
-from reuse_tracker.policy import FAMILY_STAFF
+from reuse_tracker.policy import COORDINATION, FAMILY_STAFF
 from reuse_tracker.sizes import ID_CONVERTER as ID
 from reuse_tracker.web import actor, get_or_404
 
@@ -66,3 +68,33 @@ def support_list():
         kinds=support.KIND_TITLES,
         **support.for_association(association),
     )
+
+
+@bp.route("/families/<reference>/export.json")
+@roles_required(*COORDINATION)
+def family_export(reference: str):
+    """Everything held on one family (an RGPD access request), as a JSON file."""
+    family = _family(reference)
+    answer = rights.access_export(family, actor())
+    db.session.commit()
+    body = json.dumps(answer, ensure_ascii=False, indent=2)
+    response = Response(body, mimetype="application/json")
+    filename = f"donnees-{family.reference}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/families/<reference>/pseudonymise", methods=["POST"])
+@roles_required(*COORDINATION)
+def family_pseudonymise(reference: str):
+    """Pseudonymise one family on its request; the anonymous figures stay."""
+    family = _family(reference)
+    if request.form.get("confirm") != "1":
+        raise ValidationError(
+            _("Tick the box to confirm: the family's details will be erased for good."),
+            {"confirm": _("required")},
+        )
+    rights.pseudonymise_now(family, actor())
+    db.session.commit()
+    flash(_("The family %(ref)s was pseudonymised.", ref=family.reference), "success")
+    return redirect(url_for(".family", reference=family.reference))
