@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from jinja2 import TemplateNotFound
 
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
 from reuse_tracker.devices import actions, bp, provenance, readiness, services
@@ -14,6 +15,7 @@ from reuse_tracker.devices.models import DEVICE_TYPES, Device
 from reuse_tracker.devices.registration import serial_key
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.features import registry
 from reuse_tracker.vocabulary import TYPE_TITLES
 
 
@@ -29,7 +31,30 @@ def _device_helpers():
         "field_title": action_fields.field_title,
         "value_title": action_fields.value_title,
         "check_title": action_fields.check_title,
+        "history_link": _history_link,
     }
+
+
+def _history_link(action: str, key: str, value) -> str | None:
+    """Return where a recorded value leads (a feature's ``history_link`` provider), if anywhere."""
+    provide = registry().providers.get("history_link")
+    return provide(action, key, value, current_actor()) if provide else None
+
+
+def _page_sections(device: Device) -> list[tuple]:
+    """Return (template, value) of each device section a feature shows on the device page.
+
+    A feature that registered a section ``name`` (``features.add_device_section``) shows it
+    here with its template ``device_sections/<name>.html``, if it has one.
+    """
+    sections = []
+    for name, (provide, _default) in registry().device_sections.items():
+        try:
+            template = current_app.jinja_env.get_template(f"device_sections/{name}.html")
+        except TemplateNotFound:
+            continue
+        sections.append((template, provide(device, current_actor())))
+    return sections
 
 
 def _filters() -> dict[str, str]:
@@ -124,6 +149,7 @@ def _render_detail(device, *, failed=None, errors=None, values=None, status=200)
         "opened": request.args.get("open"),
         "values": values or {},
         "checklist": action_fields.checklist_for(device.type),
+        "sections": _page_sections(device),
     }
     return render_template("devices/detail.html", **context), status
 

@@ -11,6 +11,7 @@ from reuse_tracker.features import (
     add_feature,
     add_menu_entry,
     add_panel,
+    add_provider,
 )
 
 bp = Blueprint("loans", __name__)
@@ -24,27 +25,43 @@ def init_app(app: Flask) -> None:
         actions,
         api,
         cli,
+        day_views,
         family_views,
         handover_views,
+        mediator_panel,
         queries,
         services,
+        support,
+        support_views,
         views,
         wave_edit_views,
     )
     from reuse_tracker.policy import COORDINATION, FAMILY_STAFF, READ
 
-    route_modules = (views, family_views, handover_views, wave_edit_views, api)
+    route_modules = (
+        views,
+        family_views,
+        handover_views,
+        day_views,
+        support_views,
+        wave_edit_views,
+        api,
+    )
     add_feature(app, "loans", [module.__name__ for module in route_modules])
     app.register_blueprint(bp)
     add_api_blueprint(app, api_bp)
     api.register_openapi(app)
     actions.register_actions(app)
     add_device_section(app, "current_loan", services.current_loan_answer)
+    add_provider(app, "history_link", views.history_link)
+    add_provider(app, "support_figures", support.support_figures)
+    add_panel(app, "loans/_mediator_panel.html", mediator_panel.mediator_panel)
     add_panel(app, "loans/_next_wave.html", queries.next_wave_panel)
     app.cli.add_command(cli.privacy)
     add_menu_entry(app, "loans.waves", "calendar-range", _l("Waves"), READ)
     add_menu_entry(app, "loans.families", "house-heart", _l("Families"), READ)
     add_menu_entry(app, "loans.overdue", "alarm", _l("Overdue loans"), FAMILY_STAFF, "more")
+    add_menu_entry(app, "loans.support_list", "chat-heart", _l("Support"), FAMILY_STAFF, "more")
     add_menu_entry(app, "loans.schools", "building", _l("Schools"), READ, "more")
     add_menu_entry(app, "loans.associations", "people", _l("Associations"), READ, "more")
     add_menu_entry(

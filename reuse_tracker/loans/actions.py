@@ -8,9 +8,19 @@ from flask_babel import lazy_gettext as _l
 from reuse_tracker.devices.actions import ActionSpec, add_action
 from reuse_tracker.devices.fields import NOTES, Field
 from reuse_tracker.loans import services
+from reuse_tracker.loans.models import CHARTER_WAYS
 from reuse_tracker.policy import COORDINATION, FAMILY_STAFF
 from reuse_tracker.sizes import MAX_ID
 from reuse_tracker.vocabulary import CONDITION_TITLES
+
+#: How the history and the forms name each way of signing the charter.
+CHARTER_WAY_TITLES = dict(
+    zip(
+        CHARTER_WAYS,
+        (_l("on the screen"), _l("on paper"), _l("attested by the caller")),
+        strict=True,
+    )
+)
 
 SPECS = (
     ActionSpec(
@@ -37,7 +47,13 @@ SPECS = (
         _l("Hand over"),
         _l("Handed over to the family"),
         (
-            Field("charter_signed_on", _l("Charter signed on"), "date", required=True),
+            Field("charter_signed_on", _l("Charter signed on"), "date"),
+            Field(
+                "charter_way",
+                _l("Charter signed"),
+                "choice",
+                choices=tuple(CHARTER_WAY_TITLES.items()),
+            ),
             Field("association", _l("Association present"), max_length=120),
             Field("due_on", _l("To be returned by"), "date"),
         ),

@@ -16,6 +16,7 @@ from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.loans import search
 from reuse_tracker.loans.models import (
     ACTIVE_LOAN_STATUSES,
     CLASSES,
@@ -139,6 +140,7 @@ def create_family(data: Mapping[str, Any], actor: User | None) -> Family:
     _check_consent(values, None, bool(data.get("consent")), errors)
     if values["wave"] is not None and not values["wave"].is_open:
         errors["wave"] = str(_l("this wave is closed"))
+    check_referral(values, errors)
     if errors:
         raise ValidationError(INVALID, errors)
     family = Family(reference=reference)
@@ -148,27 +150,75 @@ def create_family(data: Mapping[str, Any], actor: User | None) -> Family:
     return family
 
 
+#: The values ``clean_family`` returns, named as the Family's attributes.
+FAMILY_VALUES = (
+    "referral_source",
+    "referred_on",
+    "school",
+    "child_class",
+    "neighbourhood",
+    "needs_computer",
+    "needs_connection",
+    "needs_support",
+    "device_type",
+    "association",
+    "wave",
+    *CONTACT_FIELDS,
+)
+#: Which request field sets each of a family's values (absent: the value stays as it is).
+SOURCE_FIELD = {
+    "needs_computer": "needs",
+    "needs_connection": "needs",
+    "needs_support": "needs",
+}
+
+
+def sent_values(values: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """Keep the values whose field is present in ``data``: a missing field never erases."""
+    return {name: value for name, value in values.items() if SOURCE_FIELD.get(name, name) in data}
+
+
 def update_family(family: Family, data: Mapping[str, Any], actor: User | None) -> None:
-    """Change a family's referral and contact details; flush."""
+    """Change the family's fields present in ``data`` (the others stay as they are); flush."""
     errors: dict[str, str] = {}
-    values = clean_family(data, errors)
-    _check_consent(values, family, bool(data.get("consent")), errors)
-    if family.pseudonymised_at is not None and any(values[n] for n in CONTACT_FIELDS):
+    values = sent_values(clean_family(data, errors), data)
+    after = {name: values.get(name, getattr(family, name)) for name in FAMILY_VALUES}
+    _check_consent(after, family, bool(data.get("consent")), errors)
+    if family.pseudonymised_at is not None and any(values.get(n) for n in CONTACT_FIELDS):
         errors["parent_name"] = str(_l("this family was pseudonymised"))
-    if values["wave"] is not None and values["wave"].id != family.wave_id:
-        if not values["wave"].is_open:
+    if after["wave"] is not None and after["wave"].id != family.wave_id:
+        if not after["wave"].is_open:
             errors["wave"] = str(_l("this wave is closed"))
         elif has_active_loan(family):
             errors["wave"] = str(_l("the family has a device: end its loan first"))
+    check_referral(after, errors)
     if errors:
         raise ValidationError(INVALID, errors)
     _apply(family, values, bool(data.get("consent")), actor)
     db.session.flush()
 
 
+def check_referral(values: Mapping[str, Any], errors: dict[str, str]) -> None:
+    """Note what a referral lacks before its family joins a wave's waiting list."""
+    wave = values.get("wave")
+    if wave is None:
+        return
+    school = values.get("school")
+    if school is None:
+        errors.setdefault("school", str(_l("required to join a waiting list")))
+    elif wave.schools and school.id not in {covered.id for covered in wave.schools}:
+        errors.setdefault(
+            "school", str(_l("is not a school of the wave “%(wave)s”", wave=wave.name))
+        )
+    for name in ("child_class", "association", "referral_source", "referred_on"):
+        if not values.get(name):
+            errors.setdefault(name, str(_l("required to join a waiting list")))
+
+
 def _apply(family: Family, values: dict[str, Any], consent: bool, actor: User | None) -> None:
     for name, value in values.items():
         setattr(family, name, value)
+    family.search_text = search.search_text(family)
     if consent and family.consent_on is None:
         family.consent_on = clock.today()
         family.consent_by_id = actor.id if actor else None

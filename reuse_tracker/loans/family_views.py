@@ -6,13 +6,20 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from reuse_tracker import clock
 from reuse_tracker.auth.access import READ, roles_required
 from reuse_tracker.devices.models import Device
-from reuse_tracker.errors import ValidationError
+from reuse_tracker.errors import INVALID_FIELDS, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.loans import bp, queries
+from reuse_tracker.loans import bp, queries, support
 from reuse_tracker.loans import families as family_services
-from reuse_tracker.loans.forms import FamilyForm, choices, family_data, show_errors
+from reuse_tracker.loans.forms import (
+    FamilyForm,
+    choices,
+    family_data,
+    missing_inputs,
+    show_errors,
+)
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
 from reuse_tracker.loans.programme import record_id
 from reuse_tracker.loans.services import find_family
@@ -26,7 +33,10 @@ PER_PAGE = 50
 def _filters() -> dict:
     args = request.args
     status = args.get("status", "")
+    # Only those who may see who the families are may look them up by name or phone.
+    query = args.get("q", "").strip()[:120] if actor().sees_families else ""
     return {
+        "q": query,
         "wave": record_id(args.get("wave", "")),
         "school": record_id(args.get("school", "")),
         "status": status if status in queries.FAMILY_STATUSES else "",
@@ -127,11 +137,21 @@ def family(reference: str):
     loans = db.session.execute(
         sa.select(Loan, Device.asset_tag, Device.brand, Device.model, Wave.name)
         .join(Device, Device.id == Loan.device_id)
+        .options(sa.orm.defer(Loan.signature_png))
         .outerjoin(Wave, Wave.id == Loan.wave_id)
         .where(Loan.family_id == family.id)
         .order_by(Loan.id.desc())
     ).all()
-    return render_template("loans/family.html", family=family, loans=loans)
+    sessions, offers = support.of_family(family.id)
+    return render_template(
+        "loans/family.html",
+        family=family,
+        loans=loans,
+        today=clock.today(),
+        sessions=sessions,
+        offers=offers,
+        support_kinds=support.KIND_TITLES,
+    )
 
 
 @bp.route("/families/<reference>/edit", methods=["GET", "POST"])
@@ -148,8 +168,14 @@ def edit_family(reference: str):
         form.consent.data = family.consent_on is not None
         return render_template("loans/family_form.html", form=form, family=family)
     form = _choices(FamilyForm(), family)
+    missing = missing_inputs(request.form, with_contact=family.pseudonymised_at is None)
     try:
-        family_services.update_family(family, family_data(form), actor())
+        if missing:
+            flash(
+                _("The form sent was incomplete: nothing was changed. Reload the page."), "danger"
+            )
+            raise ValidationError(INVALID_FIELDS, missing)
+        family_services.update_family(family, family_data(form, request.form), actor())
     except ValidationError as error:
         db.session.rollback()
         family = _family(reference)

@@ -134,26 +134,35 @@ class FamilyForm(FlaskForm):
     consent = BooleanField(_l("The family agrees to these details being kept for the loan"))
 
 
-def family_data(form: FamilyForm) -> dict[str, Any]:
-    """Return the family's fields as the service takes them."""
-    names = (
-        "referral_source",
-        "referred_on",
-        "school",
-        "child_class",
-        "neighbourhood",
-        "device_type",
-        "association",
-        "wave",
-        "parent_name",
-        "phone",
-        "email",
-        "address",
-    )
-    data = {name: form[name].data for name in names}
-    data["needs"] = list(form.needs.data or [])
+#: The family form's inputs that every browser sends, even empty (checkboxes aside).
+FAMILY_INPUTS = (
+    "referral_source",
+    "referred_on",
+    "school",
+    "child_class",
+    "neighbourhood",
+    "device_type",
+    "association",
+    "wave",
+)
+#: The contact inputs, shown (and so sent) unless the family was pseudonymised.
+CONTACT_INPUTS = ("parent_name", "phone", "email", "address")
+
+
+def family_data(form: FamilyForm, sent: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Return the family's fields as the service takes them: only those present in ``sent``."""
+    names = (*FAMILY_INPUTS, *CONTACT_INPUTS)
+    data = {name: form[name].data for name in names if sent is None or name in sent}
+    if sent is None or "needs" in sent:
+        data["needs"] = [need for need in form.needs.data or [] if need]
     data["consent"] = form.consent.data
     return data
+
+
+def missing_inputs(sent: Mapping[str, Any], with_contact: bool) -> dict[str, str]:
+    """Name the inputs an edit form lacks: a form without them is refused, never read as erase."""
+    expected = (*FAMILY_INPUTS, "needs", *(CONTACT_INPUTS if with_contact else ()))
+    return {name: str(_l("missing from the form sent")) for name in expected if name not in sent}
 
 
 def show_errors(form: FlaskForm, errors: dict[str, str]) -> list[tuple[str, str]]:

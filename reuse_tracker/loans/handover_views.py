@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from reuse_tracker import clock
 from reuse_tracker.auth.access import roles_required
 from reuse_tracker.devices import services as device_services
-from reuse_tracker.devices.models import Device
 from reuse_tracker.devices.scanning import scanned_tag
-from reuse_tracker.errors import UserError, ValidationError
+from reuse_tracker.errors import ConflictError, UserError, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.loans import bp, charter, charter_text, queries, signature
+from reuse_tracker.loans import bp, charter, charter_text, queries, reminders, signature
+from reuse_tracker.loans.actions import CHARTER_WAY_TITLES
 from reuse_tracker.loans.families import waiting_statement
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
 from reuse_tracker.loans.programme import record_id
 from reuse_tracker.loans.services import active_loan, default_due_on
 from reuse_tracker.policy import COORDINATION, FAMILY_STAFF
 from reuse_tracker.sizes import ID_CONVERTER as ID
-from reuse_tracker.vocabulary import LoanStatus
 from reuse_tracker.web import actor, pdf_response
 
 
@@ -40,17 +39,7 @@ OVERDUE_PER_PAGE = 50
 @roles_required(*FAMILY_STAFF)
 def handover(wave_id: int, school_id: int):
     wave, school = _get(Wave, wave_id), _get(School, school_id)
-    loans = db.session.execute(
-        sa.select(Loan, Family, Device)
-        .join(Family, Family.id == Loan.family_id)
-        .join(Device, Device.id == Loan.device_id)
-        .where(
-            Loan.wave_id == wave.id,
-            Family.school_id == school.id,
-            Loan.status != LoanStatus.CANCELLED,
-        )
-        .order_by(Loan.status.desc(), Family.referred_on, Family.id)
-    ).all()
+    loans = queries.handover_loans(wave.id, school.id)
     waiting = db.session.scalars(
         waiting_statement(wave.id).where(Family.school_id == school.id)
     ).all()
@@ -87,29 +76,59 @@ def hand_over(wave_id: int, school_id: int):
                 tag=device.asset_tag,
             )
         )
-    data = {
-        "charter_signed_on": request.form.get("charter_signed_on") or clock.today(),
-        "association": request.form.get("association")
-        or (str(loan.family.association_id) if loan.family.association_id else ""),
-        "due_on": request.form.get("due_on", ""),
-    }
+    data = _charter_data(loan, request.form)
     device_services.perform(device, "hand_over", data, actor=actor())
     db.session.commit()
     flash(
-        _("%(tag)s handed over to %(family)s.", tag=device.asset_tag, family=loan.family.reference),
+        _(
+            "%(tag)s handed over to %(family)s (charter signed %(way)s).",
+            tag=device.asset_tag,
+            family=loan.family.reference,
+            way=CHARTER_WAY_TITLES[data["charter_way"]],
+        ),
         "success",
     )
     return redirect(url_for(".handover", wave_id=wave.id, school_id=school.id))
+
+
+def _charter_data(loan: Loan, form) -> dict[str, str]:
+    """Say how the charter was signed: on record on the screen, or ticked on paper; else refuse."""
+    data = {"due_on": form.get("due_on", "")}
+    if loan.signed_at is not None:
+        family_association = loan.family.association_id
+        data["charter_way"] = "screen"
+        data["association"] = form.get("association") or (
+            str(family_association) if family_association else ""
+        )
+        return data
+    if form.get("charter_paper") == "1":
+        data["charter_way"] = "paper"
+        data["charter_signed_on"] = form.get("charter_signed_on", "")
+        data["association"] = form.get("association", "")
+        return data
+    raise ConflictError(
+        _(
+            "%(tag)s was not handed over: %(family)s has not signed the charter. Have it "
+            "signed on the screen, or tick “Charter signed on paper” with its date and the "
+            "association present.",
+            tag=loan.device.asset_tag,
+            family=loan.family.reference,
+        )
+    )
+
+
+def _overdue_filters() -> dict:
+    return {
+        "association": record_id(request.args.get("association", "")),
+        "school": record_id(request.args.get("school", "")),
+    }
 
 
 @bp.route("/loans/overdue")
 @roles_required(*FAMILY_STAFF)
 def overdue():
     today = clock.today()
-    filters = {
-        "association": record_id(request.args.get("association", "")),
-        "school": record_id(request.args.get("school", "")),
-    }
+    filters = _overdue_filters()
     late = queries.overdue_statement(today, **filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(late.subquery()))
     rows, page, pages = queries.page_of(
@@ -127,7 +146,32 @@ def overdue():
         by_association=by_association,
         associations=[(id_, name) for id_, name, _count in by_association if id_],
         schools=db.session.execute(sa.select(School.id, School.name).order_by(School.name)).all(),
+        kinds=reminders.KIND_TITLES,
+        outcomes=reminders.OUTCOME_TITLES,
     )
+
+
+@bp.route("/loans/overdue.csv")
+@roles_required(*FAMILY_STAFF)
+def overdue_csv():
+    """The overdue loans and their last reminder, for an association (no identities)."""
+    today = clock.today()
+    rows = db.session.execute(queries.overdue_statement(today, **_overdue_filters())).all()
+    response = Response(reminders.overdue_csv(rows, today), mimetype="text/csv")
+    name = f"retards-{today.isoformat()}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route(f"/loans/<{ID}:loan_id>/reminders", methods=["POST"])
+@roles_required(*FAMILY_STAFF)
+def add_reminder(loan_id: int):
+    """Record a reminder of an overdue loan from the overdue list."""
+    loan = _get(Loan, loan_id)
+    reminders.record_reminder(loan, request.form, actor())
+    db.session.commit()
+    flash(_("Reminder of %(ref)s recorded.", ref=loan.family.reference), "success")
+    return redirect(url_for(".overdue") + f"#overdue-{loan.id}")
 
 
 @bp.route(f"/loans/<{ID}:loan_id>/charter.pdf")
@@ -154,12 +198,22 @@ def sign(loan_id: int):
         except ValidationError as error:
             db.session.rollback()
             flash(error.full_message, "danger")
-            return redirect(url_for(".sign", loan_id=loan_id))
+            return redirect(_after_signing(loan) or url_for(".sign", loan_id=loan_id))
         db.session.commit()
-        flash(_("The charter is signed."), "success")
-        return redirect(url_for(".family", reference=loan.family.reference))
+        flash(_("The charter of %(ref)s is signed.", ref=loan.family.reference), "success")
+        return redirect(_after_signing(loan) or url_for(".family", reference=loan.family.reference))
     found = charter.for_loan(loan_id)
     return render_template("loans/sign.html", loan=loan, data=found[1])
+
+
+def _after_signing(loan: Loan) -> str | None:
+    """Return the hand-over page the signature was made on (``back=handover``), if any."""
+    if request.form.get("back") != "handover" or loan.wave_id is None:
+        return None
+    school_id = loan.family.school_id
+    if school_id is None:
+        return None
+    return url_for(".handover", wave_id=loan.wave_id, school_id=school_id) + f"#loan-{loan.id}"
 
 
 @bp.route("/charter/settings", methods=["GET", "POST"])

@@ -20,6 +20,9 @@ NETWORKS = ("REP+", "REP", "none")
 REFERRAL_SOURCES = ("school", "social_services", "association")
 CLASSES = ("CP", "CE1", "CE2", "CM1", "CM2", "6e", "5e", "4e", "3e")
 NEEDS = ("computer", "connection", "support")
+#: How a family signed its charter: on the screen (a signature on record for the loan), on
+#: paper (ticked, dated and with its association present), or attested by an API caller.
+CHARTER_WAYS = ("screen", "paper", "attested")
 RETURN_CONDITIONS = tuple(Condition)
 LOAN_STATUSES = tuple(s for s in LoanStatus if s not in (LoanStatus.WAITING, LoanStatus.CLOSED))
 #: The rows the partial unique indexes cover: at most one active loan per device and family.
@@ -122,6 +125,8 @@ class Family(db.Model):
     consent_on: Mapped[date | None]
     consent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Reference, name, e-mail and phone digits, without accents and in lower case (search).
+    search_text: Mapped[str] = mapped_column(sa.String(700), default="")
     #: When the purge blanked the contact fields (None: not yet).
     pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -171,6 +176,8 @@ class Loan(db.Model):
     reserved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     charter_signed_on: Mapped[date | None]
+    #: How the charter was signed: screen, paper or attested (see CHARTER_WAYS).
+    charter_way: Mapped[str | None] = mapped_column(sa.String(16))
     #: The association present at the hand-over.
     association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"))
     due_on: Mapped[date | None]
@@ -211,3 +218,68 @@ class CharterSection(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+#: How a late family was reminded, and what came of it.
+REMINDER_KINDS = ("call", "sms", "letter", "visit")
+REMINDER_OUTCOMES = ("reached", "no_answer", "return_promised", "returned", "refused")
+
+
+class LoanReminder(db.Model):
+    """One follow-up of an overdue loan: a call, an SMS, a letter or a visit, and its outcome."""
+
+    __tablename__ = "loan_reminders"
+    __table_args__ = (sa.Index("ix_loan_reminders_loan_id_id", "loan_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loan_id: Mapped[int] = mapped_column(sa.ForeignKey("loans.id"))
+    #: call, sms, letter or visit (REMINDER_KINDS).
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    #: What came of it (REMINDER_OUTCOMES).
+    outcome: Mapped[str] = mapped_column(sa.String(16))
+    done_on: Mapped[date]
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    loan: Mapped[Loan] = relationship()
+
+
+#: The association's sessions that answer a family's support need.
+SUPPORT_KINDS = ("workshop", "home_visit", "phone_help")
+
+
+class SupportSession(db.Model):
+    """One session of digital support given to a family: a workshop, a home visit, phone help."""
+
+    __tablename__ = "support_sessions"
+    __table_args__ = (sa.Index("ix_support_sessions_held_on", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    held_on: Mapped[date]
+    #: workshop, home_visit or phone_help (SUPPORT_KINDS).
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    #: Who led it (a mediator's name), as the association writes it.
+    led_by: Mapped[str] = mapped_column(sa.String(120))
+    association_id: Mapped[int | None] = mapped_column(sa.ForeignKey("associations.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    association: Mapped[Association | None] = relationship()
+
+
+class ConnectionOffer(db.Model):
+    """A low-cost internet offer a family was referred to (its connection need), and its result."""
+
+    __tablename__ = "connection_offers"
+    __table_args__ = (sa.Index("ix_connection_offers_referred_on", "referred_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    #: The offer, e.g. the social landlord's low-cost box.
+    offer: Mapped[str] = mapped_column(sa.String(200))
+    referred_on: Mapped[date]
+    is_connected: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -11,7 +11,7 @@ from reuse_tracker.db_types import utcnow
 from reuse_tracker.documents import services as issuing
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.families import CONTACT_FIELDS
-from reuse_tracker.loans.models import ACTIVE_LOAN_STATUSES, Family, Loan
+from reuse_tracker.loans.models import ACTIVE_LOAN_STATUSES, Family, Loan, LoanReminder
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,19 @@ def purge(references: list[str]) -> int:
     db.session.execute(
         sa.update(Family)
         .where(Family.id.in_(ids))
-        .values(**dict.fromkeys(CONTACT_FIELDS), pseudonymised_at=now)
+        .values(
+            **dict.fromkeys(CONTACT_FIELDS),
+            search_text=sa.func.lower(Family.reference),
+            pseudonymised_at=now,
+        )
     )
     db.session.execute(sa.update(Loan).where(Loan.family_id.in_(ids)).values(signature_png=None))
     loans = db.session.scalars(sa.select(Loan.id).where(Loan.family_id.in_(ids))).all()
     # The issued charters name the family: keep their numbers and hashes, not their bytes.
     issuing.erase_contents(f"loan:{loan_id}" for loan_id in loans)
+    # A reminder's note may name people: it goes with the details; the reminder stays counted.
+    db.session.execute(
+        sa.update(LoanReminder).where(LoanReminder.loan_id.in_(loans)).values(note="")
+    )
     db.session.flush()
     return len(ids)

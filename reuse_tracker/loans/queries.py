@@ -16,9 +16,9 @@ from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.extensions import db
-from reuse_tracker.loans import allocation
+from reuse_tracker.loans import allocation, search
 from reuse_tracker.loans.families import waiting_statement
-from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
+from reuse_tracker.loans.models import Association, Family, Loan, LoanReminder, School, Wave
 from reuse_tracker.loans.readiness import Readiness, readiness
 from reuse_tracker.vocabulary import LoanStatus
 
@@ -177,6 +177,9 @@ FAMILY_STATUSES = ("waiting", "reserved", "on_loan", "closed")
 
 
 def _filtered(statement: sa.Select, status: sa.ColumnElement, filters: dict[str, Any]) -> sa.Select:
+    found = search.matches(filters["q"]) if filters.get("q") else None
+    if found is not None:
+        statement = statement.where(found)
     if filters.get("wave"):
         statement = statement.where(Family.wave_id == filters["wave"])
     if filters.get("school"):
@@ -217,13 +220,21 @@ def families_count(filters: dict[str, Any]) -> int:
 def overdue_statement(
     today: date, *, association: int | None = None, school: int | None = None
 ) -> sa.Select:
-    """Loans past their due date, the oldest first, with family, device, school, association."""
+    """Overdue loans, the oldest first, with family, device, school, association, last reminder."""
+    last_reminder = (
+        sa.select(sa.func.max(LoanReminder.id))
+        .where(LoanReminder.loan_id == Loan.id)
+        .correlate(Loan)
+        .scalar_subquery()
+    )
     statement = (
-        sa.select(Loan, Family, Device, School, Association)
+        sa.select(Loan, Family, Device, School, Association, LoanReminder)
         .join(Family, Family.id == Loan.family_id)
         .join(Device, Device.id == Loan.device_id)
         .outerjoin(School, School.id == Family.school_id)
         .outerjoin(Association, Association.id == Family.association_id)
+        .outerjoin(LoanReminder, LoanReminder.id == last_reminder)
+        .options(sa.orm.defer(Loan.signature_png))
         .where(Loan.status == LoanStatus.ON_LOAN, Loan.due_on < today)
         .order_by(Loan.due_on, Loan.id)
     )
@@ -319,3 +330,28 @@ def waiting_count(wave_id: int) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(waiting_statement(wave_id).subquery())
     )
+
+
+def handover_loans(wave_id: int, school_id: int) -> list[sa.Row]:
+    """Return (loan, family, device) of a school's families in a wave, reserved ones first."""
+    return db.session.execute(
+        sa.select(Loan, Family, Device)
+        .join(Family, Family.id == Loan.family_id)
+        .join(Device, Device.id == Loan.device_id)
+        .options(sa.orm.defer(Loan.signature_png))
+        .where(
+            Loan.wave_id == wave_id,
+            Family.school_id == school_id,
+            Loan.status != LoanStatus.CANCELLED,
+        )
+        .order_by(Loan.status.desc(), Family.referred_on, Family.id)
+    ).all()
+
+
+def open_waves(exclude: int | None = None) -> list[sa.Row]:
+    """Return (id, name) of the open waves, the soonest first, but ``exclude``."""
+    return db.session.execute(
+        sa.select(Wave.id, Wave.name)
+        .where(Wave.is_open, Wave.id != (exclude or 0))
+        .order_by(Wave.starts_on, Wave.id)
+    ).all()

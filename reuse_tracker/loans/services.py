@@ -22,6 +22,7 @@ from reuse_tracker.loans.models import (
     Association,
     Family,
     Loan,
+    School,
     Wave,
 )
 from reuse_tracker.loans.programme import record_id
@@ -145,26 +146,53 @@ def on_cancel(device: Device, payload: dict[str, Any], actor: User | None) -> No
 
 
 def on_hand_over(device: Device, payload: dict[str, Any], actor: User | None) -> None:
-    """Start the loan: the charter's date, the association present, the due date."""
-    signed_on = date.fromisoformat(payload["charter_signed_on"])
-    if signed_on > clock.today():
-        raise ValidationError(
-            INVALID_FIELDS,
-            {"charter_signed_on": str(_l("cannot be in the future"))},
-        )
+    """Start the loan: how and when the charter was signed, the association, the due date."""
+    loan = active_loan(device.id)
+    reserved = loan if loan is not None and loan.status == LoanStatus.RESERVED else None
+    way = payload.setdefault("charter_way", "attested")
+    signed_on = _charter_date(reserved, way, payload.get("charter_signed_on"))
     due_on = _due_on(payload.get("due_on"), signed_on)
     association = _association(payload.get("association"))
+    if way == "paper" and association is None:
+        raise ValidationError(
+            _l("A charter signed on paper needs the association present at the hand-over."),
+            {"association": str(_l("say which association was present"))},
+        )
+    payload["charter_signed_on"] = signed_on.isoformat()
     payload["due_on"] = due_on.isoformat()
     if association is not None:
         payload["association"] = association.name
-    loan = _loan_for(device, payload, LoanStatus.RESERVED)
-    if loan is None:
+    if reserved is None:
         return
-    loan.status = LoanStatus.ON_LOAN
-    loan.handed_over_at = utcnow()
-    loan.charter_signed_on = signed_on
-    loan.due_on = due_on
-    loan.association_id = association.id if association else None
+    payload["loan"] = reserved.id
+    reserved.status = LoanStatus.ON_LOAN
+    reserved.handed_over_at = utcnow()
+    reserved.charter_signed_on = signed_on
+    reserved.charter_way = way
+    reserved.due_on = due_on
+    reserved.association_id = association.id if association else None
+
+
+def _charter_date(loan: Loan | None, way: str, raw: str | None) -> date:
+    """Return the charter's date; a screen signature must be on record for this loan."""
+    if way == "screen":
+        if loan is None or loan.signed_at is None:
+            raise ValidationError(
+                _l("No signature of the charter is on record for this loan."),
+                {"charter_way": str(_l("the family has not signed on the screen yet"))},
+            )
+        return clock.local(loan.signed_at).date()
+    if not raw:
+        raise ValidationError(
+            _l("The charter must be signed before the hand-over."),
+            {"charter_signed_on": str(_l("give the date the charter was signed"))},
+        )
+    signed_on = raw if isinstance(raw, date) else date.fromisoformat(raw)
+    if signed_on > clock.today():
+        raise ValidationError(
+            INVALID_FIELDS, {"charter_signed_on": str(_l("cannot be in the future"))}
+        )
+    return signed_on
 
 
 def default_due_on(start: date) -> date:
@@ -225,25 +253,50 @@ def on_transfer(device: Device, payload: dict[str, Any], actor: User | None) -> 
 
 
 def current_loan_answer(device: Device, user: User | None) -> dict[str, Any] | None:
-    """Return the device's current loan for the API; the family only for family roles."""
+    """Return the device's current loan (one query); the family only for family roles."""
     if device.status not in ACTIVE_LOAN_STATUSES:
         return None
     row = db.session.execute(
-        sa.select(Loan.id, Loan.status, Loan.due_on, Loan.wave_id, Family.reference)
+        sa.select(
+            Loan.id,
+            Loan.status,
+            Loan.due_on,
+            Loan.wave_id,
+            Wave.name.label("wave_name"),
+            School.uai,
+            School.name.label("school_name"),
+            Family.reference,
+            Family.parent_name,
+        )
         .join(Family, Family.id == Loan.family_id)
+        .outerjoin(Wave, Wave.id == Loan.wave_id)
+        .outerjoin(School, School.id == Family.school_id)
         .where(Loan.device_id == device.id, Loan.status.in_(ACTIVE_LOAN_STATUSES))
     ).first()
     if row is None:
         return None
+    late = days_late(row.status, row.due_on)
     answer = {
         "id": row.id,
         "status": row.status,
         "wave": row.wave_id,
+        "wave_name": row.wave_name,
+        "school": {"uai": row.uai, "name": row.school_name} if row.uai else None,
         "due_on": row.due_on.isoformat() if row.due_on else None,
+        "is_overdue": late > 0,
+        "days_late": late,
     }
     if user is not None and user.sees_families:
         answer["family"] = row.reference
+        answer["family_name"] = row.parent_name
     return answer
+
+
+def days_late(status: str, due_on: date | None) -> int:
+    """Count the days a running loan is past its due date (0: not late)."""
+    if status != LoanStatus.ON_LOAN or due_on is None:
+        return 0
+    return max(0, (clock.today() - due_on).days)
 
 
 def apply_proposal(wave: Wave, pairs: Sequence[tuple[str, str]], actor: User | None) -> int:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from reuse_tracker import clock
 from reuse_tracker.auth.access import READ, roles_required
 from reuse_tracker.devices import services as device_services
 from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.loans import allocation, bp, programme, queries, services
+from reuse_tracker.loans import allocation, bp, programme, queries, services, wave_moves
+from reuse_tracker.loans.actions import CHARTER_WAY_TITLES
 from reuse_tracker.loans.forms import (
     FAMILY_DEVICE_TYPES,
     NEED_TITLES,
@@ -39,7 +44,21 @@ def _loan_helpers():
         "NEED_TITLES": NEED_TITLES,
         "loan_status_title": loan_status_title,
         "condition_title": lambda c: title(CONDITION_TITLES, c),
+        "CONDITION_CHOICES": tuple(CONDITION_TITLES.items()),
+        "CHARTER_WAY_TITLES": CHARTER_WAY_TITLES,
+        "from_iso": date.fromisoformat,
     }
+
+
+def history_link(action: str, key: str, value: Any, user: Any) -> str | None:
+    """Link a device history's loan (to its family, for family roles) and wave numbers."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    if key == "loan" and user is not None and user.sees_families:
+        return url_for("loans.loan", loan_id=value)
+    if key == "wave" and action == "reserve":
+        return url_for("loans.wave", wave_id=value)
+    return None
 
 
 def loan_status_title(status: str | None) -> str:
@@ -103,11 +122,15 @@ def wave(wave_id: int):
         "waiting": [],
         "proposal": None,
         "may_allocate": user.has_role(*COORDINATION),
+        "today": clock.today(),
+        "open_waves": [],
     }
     if user.sees_families:
         context["waiting"] = queries.waiting_list(wave.id)
         context["proposal"] = queries.proposal_for(context["waiting"])
         context["by_school"] = queries.handover_schools(wave)
+        if not wave.is_open and context["may_allocate"]:
+            context["open_waves"] = queries.open_waves(exclude=wave.id)
     else:
         context["waiting_count"] = queries.waiting_count(wave.id)
     return render_template("loans/wave.html", **context)
@@ -164,6 +187,34 @@ def wave_status(wave_id: int):
     programme.set_wave_open(wave, request.form.get("open") == "1")
     db.session.commit()
     flash(_("The wave is open.") if wave.is_open else _("The wave is closed."), "success")
+    if not wave.is_open and queries.waiting_count(wave.id):
+        flash(_("Families are still waiting in this wave: move them on below."), "warning")
+        return redirect(url_for(".wave", wave_id=wave.id) + "#move-waiting")
+    return redirect(url_for(".wave", wave_id=wave.id))
+
+
+@bp.route(f"/waves/<{ID}:wave_id>/move-waiting", methods=["POST"])
+@roles_required(*COORDINATION)
+def move_waiting(wave_id: int):
+    """Move the waiting families of a closed wave to another open wave, in one action."""
+    wave = wave_or_404(wave_id)
+    target_id = programme.record_id(request.form.get("to", ""))
+    target = db.session.get(Wave, target_id) if target_id else None
+    moves = wave_moves.move_waiting(wave, target, actor())
+    db.session.commit()
+    if moves.moved:
+        flash(
+            ngettext(
+                "%(num)s family moved to “%(wave)s”.",
+                "%(num)s families moved to “%(wave)s”.",
+                len(moves.moved),
+                wave=target.name,
+            ),
+            "success",
+        )
+    if moves.kept:
+        kept = "; ".join(f"{ref} ({why})" for ref, why in moves.kept.items())
+        flash(_("Still waiting here, their referral does not fit: %(list)s", list=kept), "warning")
     return redirect(url_for(".wave", wave_id=wave.id))
 
 

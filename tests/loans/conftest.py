@@ -13,6 +13,7 @@ from reuse_tracker.devices import services
 from reuse_tracker.devices.models import Device
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import families, programme
+from reuse_tracker.loans.models import Association, School
 from reuse_tracker.loans.uai import check_letter
 from tests.api.conftest import api  # noqa: F401  (the API callers' fixture, shared)
 from tests.conftest import WORKSHOP_PATH
@@ -90,6 +91,26 @@ def make_wave(app_ctx):
     return make
 
 
+def _referral_of(wave, school, association):
+    """Complete a referral to a wave's waiting list: a school of the wave and an association."""
+    if school is None:
+        school = wave.schools[0] if wave.schools else _fixture_school()
+    if association is None:
+        association = db.session.scalar(
+            sa.select(Association).where(Association.name == FIXTURE_ASSOCIATION)
+        ) or programme.create_association({"name": FIXTURE_ASSOCIATION})
+    return school, association
+
+
+#: The association of families whose test names none.
+FIXTURE_ASSOCIATION = "Association des tests (fictive)"
+
+
+def _fixture_school():
+    number = 90 + db.session.scalar(sa.select(sa.func.count(School.id))) % 10
+    return programme.create_school({"name": f"École des tests n° {number}", "uai": uai(number)})
+
+
 @pytest.fixture
 def make_family(app_ctx):
     def make(
@@ -101,6 +122,8 @@ def make_family(app_ctx):
         association=None,
         **fields,
     ):
+        if wave is not None:
+            school, association = _referral_of(wave, school, association)
         data = {
             "wave": wave.id if wave else None,
             "school": school.id if school else None,

@@ -87,11 +87,14 @@ def test_readiness_answers_per_device_type(api, make_wave, ready_device):
     assert missing.status_code == 404 and missing.json["error"]["code"] == "not_found"
 
 
-def test_a_family_is_referred_without_personal_details(api, make_school, make_wave):
+def test_a_family_is_referred_without_personal_details(
+    api, make_school, make_wave, make_association
+):
     school, wave = make_school(), make_wave()
     body = {
         "school": school.uai,
         "wave": wave.id,
+        "association": make_association().id,
         "needs": ["computer", "connection"],
         "child_class": "CM2",
         "referred_on": "2021-01-12",
@@ -103,7 +106,11 @@ def test_a_family_is_referred_without_personal_details(api, make_school, make_wa
     assert answer["needs"] == ["computer", "connection"]
     family = db.session.scalar(sa.select(Family))
     assert (family.school_id, family.child_class, family.parent_name) == (school.id, "CM2", None)
-    second = api("mediator").post("/families", json={"reference": "ext-77", "wave": wave.id})
+    # An empty referral is no ticket to the waiting list: it is recorded without a wave.
+    empty = api("mediator").post("/families", json={"reference": "ext-77", "wave": wave.id})
+    assert empty.status_code == 422
+    assert set(empty.json["error"]["fields"]) == {"school", "child_class", "association"}
+    second = api("mediator").post("/families", json={"reference": "ext-77"})
     assert second.status_code == 201 and second.json["reference"] == "EXT-77"
 
 

@@ -109,10 +109,13 @@ def test_readiness_and_its_404_fit_their_schemas(api, spec, make_wave, ready_dev
     assert_answer_matches(spec, "/waves/{wave_id}/readiness", "get", missing)
 
 
-def test_a_referred_family_and_its_refusals_fit_their_schemas(api, spec, make_school, make_wave):
+def test_a_referred_family_and_its_refusals_fit_their_schemas(
+    api, spec, make_school, make_wave, make_association
+):
     school, wave = make_school(), make_wave()
     body = {
         "reference": "ext-77",
+        "association": make_association().id,
         "school": school.uai,
         "wave": wave.id,
         "needs": ["computer", "connection"],

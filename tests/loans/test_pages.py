@@ -222,7 +222,7 @@ def test_hand_over_day_scans_a_device_to_its_family(
     login("mediator")
     school, other = make_school(), make_school()
     association = make_association("Accoord")
-    wave = make_wave(schools=[school])
+    wave = make_wave(schools=[school, other])
     family = make_family(wave, school, association=association)
     device, elsewhere = ready_device(), ready_device()
     services.perform(device, "reserve", {"family": family.reference, "wave": wave.id}, actor=None)
@@ -245,7 +245,12 @@ def test_hand_over_day_scans_a_device_to_its_family(
     assert elsewhere.asset_tag in wrong.text
     response = client.post(
         f"/handover/{wave.id}/{school.id}",
-        data={"code": device.asset_tag, "charter_signed_on": clock.today().isoformat()},
+        data={
+            "code": device.asset_tag,
+            "charter_paper": "1",
+            "charter_signed_on": clock.today().isoformat(),
+            "association": str(association.id),
+        },
     )
     assert response.status_code == 302
     loan = db.session.scalar(sa.select(Loan).where(Loan.device_id == device.id))
@@ -315,10 +320,11 @@ def test_overdue_loans_by_association_and_school_page_by_page(
     assert len(few) == len(more)
 
 
-def test_referring_and_editing_a_family(client, login, make_school, make_wave):
+def test_referring_and_editing_a_family(client, login, make_school, make_wave, make_association):
     user = login("mediator")
     school, wave = make_school(), make_wave()
     base = {
+        "association": str(make_association().id),
         "referral_source": "school",
         "referred_on": "2021-01-05",
         "school": str(school.id),
@@ -328,6 +334,9 @@ def test_referring_and_editing_a_family(client, login, make_school, make_wave):
         "wave": str(wave.id),
         "parent_name": "Parent Fictif",
         "phone": "06 39 98 00 01",
+        "neighbourhood": "",
+        "email": "",
+        "address": "",
     }
     refused = client.post("/families/new", data=base)
     assert refused.status_code == 422 and "consent" in refused.text

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from reuse_tracker import clock
 from reuse_tracker.auth.services import create_token
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices import services
@@ -105,7 +106,12 @@ def test_the_api_never_names_a_family_to_workshop_or_viewers(client, make_user, 
         "id": lent["loan"].id,
         "status": "on_loan",
         "wave": lent["wave"].id,
+        "wave_name": lent["wave"].name,
+        "school": {"uai": lent["school"].uai, "name": lent["school"].name},
         "due_on": lent["loan"].due_on.isoformat(),
+        # Handed over in 2021 for a year: long overdue.
+        "is_overdue": True,
+        "days_late": (clock.today() - lent["loan"].due_on).days,
     }
 
 
