@@ -72,6 +72,22 @@ class Device(db.Model):
         return f"{self.brand} {self.model}".strip()
 
 
+#: Characters a donor's inventory number may carry that do not tell two numbers apart.
+_KEY_NOISE = (" ", "-", "_", ".", "/")
+
+
+def folded_key(column):
+    """Return SQL folding ``column`` as ``serial_key`` folds a serial (upper case, no noise)."""
+    expression = column
+    for noise in _KEY_NOISE:
+        expression = sa.func.replace(expression, noise, "")
+    return sa.func.upper(expression)
+
+
+#: Finds a device by its donor's inventory number typed or scanned any way (scan station, list).
+sa.Index("ix_devices_donor_asset_key", folded_key(Device.__table__.c.donor_asset_number))
+
+
 class DeviceEvent(db.Model):
     """One action performed on a device; written by the action service only, never changed."""
 

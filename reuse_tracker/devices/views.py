@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
-from reuse_tracker.devices import actions, bp, provenance, readiness, services
+from reuse_tracker.devices import actions, bp, corrections, provenance, readiness, services
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import DEVICE_TYPES, Device
@@ -123,6 +123,8 @@ def _render_detail(device, *, failed=None, errors=None, values=None, status=200)
         "errors": errors or {},
         "opened": request.args.get("open"),
         "values": values or {},
+        # Forms that edit what the device holds open with its current values.
+        "prefill": {"correct_details": corrections.current_values(device)},
         "checklist": action_fields.checklist_for(device.type),
     }
     return render_template("devices/detail.html", **context), status
