@@ -28,7 +28,5 @@ def init_app(app: Flask) -> None:
             bp.register_blueprint(child)
     app.register_blueprint(bp)
     csrf.exempt(bp)
-    for child in registry(
-        app
-    ).api_blueprints.values():  # nested names (api.loans) are exempt one by one
+    for child in registry(app).api_blueprints.values():  # nested names (api.loans) are exempt one by one
         csrf.exempt(child)
