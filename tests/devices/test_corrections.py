@@ -116,3 +116,15 @@ def test_the_api_corrects_details(client, make_user, make_device):
     event = response.json["events"][-1]
     assert event["action"] == "correct_details"
     assert event["payload"]["changes"]["weight_kg"] == {"old": None, "new": 1.85}
+
+
+def test_the_history_writes_numbers_and_dates_in_french(client, french, login, make_device):
+    login("coordinator")
+    device = make_device("received", weight_kg="1.5")
+    client.post(
+        f"/devices/{device.asset_tag}/actions/correct_details",
+        data={"weight_kg": "1,85", "reason": "pesé à l'atelier", "version": device.version},
+    )
+    page = client.get(f"/devices/{device.asset_tag}").text
+    assert "Caractéristiques corrigées" in page
+    assert "<del>1,5</del> → <ins>1,85</ins>" in page
