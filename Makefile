@@ -9,6 +9,8 @@ PYTHON ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 5000
+#: The address the labels' QR codes carry; from HOST and PORT unless set (e.g. to the LAN address).
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 #: pytest arguments (default: one worker per core), e.g. make test PYTEST_ARGS="-x -k lifecycle"
 PYTEST_ARGS ?= -n auto
 #: Languages with a catalogue (the source strings are English).
@@ -21,10 +23,11 @@ TRANSLATIONS := reuse_tracker/translations
 BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
 
 .DEFAULT_GOAL := help
-.PHONY: help install compile-translations run test lint bench translations clean distclean
+.PHONY: help install compile-translations run demo-reset test lint bench translations clean distclean
 
 help:
 	@echo "make run           set up, migrate, load the demo into an empty database, serve on http://$(HOST):$(PORT)"
+	@echo "make demo-reset    reload the demo (asks first; only into a database holding the demo alone)"
 	@echo "make test          run the test suite (PYTEST_ARGS=... to pass options)"
 	@echo "make lint          ruff check and ruff format --check"
 	@echo "make bench         run the benchmarks (benchmarks/*.py)"
@@ -50,8 +53,15 @@ compile-translations: $(STAMP)
 run: compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop); QR codes point at $(PUBLIC_BASE_URL)"
+	PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(FLASK) run --host $(HOST) --port $(PORT)
+
+# Reload the demo; refused unless the database holds only the demo's users and donors.
+demo-reset: compile-translations
+	$(FLASK) db upgrade
+	@printf "Delete every record of the database and reload the demo? [y/N] "; read answer; \
+	case "$$answer" in y|Y|o|O|yes|oui) ;; *) echo "Nothing was changed."; exit 1;; esac
+	$(FLASK) demo-reset --yes
 
 # pytest exits 5 when it collected no test: that is a failure too.
 test: compile-translations

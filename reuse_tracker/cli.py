@@ -9,9 +9,10 @@ from flask import Flask
 def register_cli(app: Flask) -> None:
     """Add the whole application's commands to ``flask`` (features add theirs in init_app)."""
     from reuse_tracker.demo import demo
+    from reuse_tracker.demo_reset import demo_reset
     from reuse_tracker.maintenance import backup
 
-    for command in (demo, backup):
+    for command in (demo, demo_reset, backup):
         app.cli.add_command(command)
 
 

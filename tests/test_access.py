@@ -10,6 +10,7 @@ PUBLIC = {
     "bootstrap.static",
     "main.healthz",
     "auth.login",
+    "auth.reset_password",  # the one-time link: its token is the credential
     "main.set_language",
     "documents.verify",
     "api.openapi",

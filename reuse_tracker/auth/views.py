@@ -22,7 +22,9 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    # A deactivated user's open sessions end at their next request.
+    return user if user is not None and user.is_active else None
 
 
 def _safe_next(target: str | None) -> str:

@@ -49,7 +49,8 @@ class Field:
         text = raw.strip() if isinstance(raw, str) else raw
         if self.kind == "choice":
             if text not in {value for value, _label in self.choices}:
-                allowed = ", ".join(value for value, _label in self.choices)
+                # The choices as people read them: the codes are in the API's schema.
+                allowed = ", ".join(str(label) for _value, label in self.choices)
                 raise ValueError(_l("must be one of: %(allowed)s", allowed=allowed))
             return text
         if self.kind in {"int", "decimal"}:
@@ -247,8 +248,29 @@ def field_title(action: str, name: str) -> str:
 def value_title(action: str, name: str, value: Any) -> str:
     """Return a recorded value as the user reads it (choice labels translated)."""
     for field in fields_for(action):
-        if field.name == name and field.display:
+        if field.name != name:
+            continue
+        if field.display:
             return field.display(value)
-        if field.name == name and field.choices:
+        if field.choices:
             return str(dict(field.choices).get(value, value))
+        return _localised(field.kind, value)
+    return _localised("", value)
+
+
+def _localised(kind: str, value: Any) -> str:
+    """Write a number or a date as the reader's language does (``1,85``, ``12 mars 2026``)."""
+    from flask_babel import format_date, format_decimal
+
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        return format_decimal(value)
+    if kind == "date" and isinstance(value, str):
+        try:
+            return format_date(date.fromisoformat(value), "medium")
+        except ValueError:
+            return value
     return str(value)

@@ -61,6 +61,10 @@ TRANSITIONS: Mapping[str, Transition] = {
     "transfer": _t([S.ON_LOAN], S.TRANSFERRED),
     "harvest": _t([S.RECEIVED, S.IN_WORKSHOP, S.RETURNED], S.HARVESTED),
     "recycle": _t([S.RECEIVED, S.IN_WORKSHOP, S.RETURNED, S.HARVESTED], S.RECYCLED),
+    # A typo in the serial, the model or the specs: any state but a final one; the state stays.
+    "correct_details": _t(
+        [S.RECEIVED, S.IN_WORKSHOP, S.READY, S.RESERVED, S.ON_LOAN, S.RETURNED, S.HARVESTED]
+    ),
 }
 
 ACTIONS: tuple[str, ...] = tuple(TRANSITIONS)

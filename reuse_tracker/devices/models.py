@@ -74,6 +74,37 @@ class Device(db.Model):
         return f"{self.brand} {self.model}".strip()
 
 
+#: Characters a donor's inventory number may carry that do not tell two numbers apart.
+_KEY_NOISE = (" ", "-", "_", ".", "/")
+
+
+def folded_key(column):
+    """Return SQL folding ``column`` as ``serial_key`` folds a serial (upper case, no noise)."""
+    expression = column
+    for noise in _KEY_NOISE:
+        expression = sa.func.replace(expression, noise, "")
+    return sa.func.upper(expression)
+
+
+_columns = Device.__table__.c
+#: Finds a device by its donor's inventory number typed or scanned any way (scan station, list).
+sa.Index(
+    "ix_devices_donor_asset_key",
+    folded_key(_columns.donor_asset_number).label("donor_asset_key"),
+    postgresql_ops={"donor_asset_key": "text_pattern_ops"},
+)
+#: The device list's search by model (prefix, any case) and its sort by model.
+sa.Index("ix_devices_model_key", sa.func.upper(_columns.model))
+#: PostgreSQL serves ``LIKE 'prefix%'`` from a btree only with the pattern operators (unless
+#: the database collates as "C"); SQLite reads them (plain there) or the others by range.
+for _name, _expression, _key in (
+    ("ix_devices_asset_tag_pattern", _columns.asset_tag, "asset_tag"),
+    ("ix_devices_serial_key_pattern", _columns.serial_key, "serial_key"),
+    ("ix_devices_model_key_pattern", sa.func.upper(_columns.model).label("model_key"), "model_key"),
+):
+    sa.Index(_name, _expression, postgresql_ops={_key: "text_pattern_ops"})
+
+
 class DeviceEvent(db.Model):
     """One action performed on a device; written by the action service only, never changed."""
 

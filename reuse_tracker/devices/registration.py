@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.dialects import postgresql
 
 from reuse_tracker import sequences
@@ -171,7 +172,12 @@ def check_devices(rows: Sequence[Mapping[str, Any]], row_label=None) -> list[Dev
         errors["devices"] = str(_l("at least one device is required"))
     if errors:
         raise ValidationError(
-            _l("%(n)s problem(s) found; nothing was recorded.", n=len(errors)), errors
+            lazy_ngettext(
+                "%(num)s problem found; nothing was recorded.",
+                "%(num)s problems found; nothing was recorded.",
+                len(errors),
+            ),
+            errors,
         )
     return [spec for _, spec in specs]
 

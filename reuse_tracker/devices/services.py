@@ -155,6 +155,7 @@ def next_steps(device: Device, user: User | None) -> NextSteps:
 
 def suggested_action(offered: Sequence[str], missing: Sequence[str]) -> str | None:
     """Return the action a technician most likely wants next among ``offered``."""
+    offered = [a for a in offered if a != "correct_details"]  # a repair, never a next step
     if missing:
         return readiness.FIXED_BY[missing[0]]
     if "mark_ready" in offered:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from reuse_tracker.devices import readiness
+from reuse_tracker.devices import corrections, readiness
 from reuse_tracker.devices.actions import ActionSpec, add_action
 from reuse_tracker.devices.fields import NOTES
+from reuse_tracker.policy import WORKSHOP
 
 SPECS = (
     # Recorded by the intake service for whole donations, never performed one by one.
@@ -23,6 +24,15 @@ SPECS = (
         _l("Mark ready"),
         _l("Marked ready"),
         guards=(readiness.require_ready,),
+    ),
+    # Any state but a final one; coordinators and the workshop (WORKSHOP names both).
+    ActionSpec(
+        "correct_details",
+        _l("Correct details"),
+        _l("Details corrected"),
+        corrections.FIELDS,
+        roles=WORKSHOP,
+        handler=corrections.apply_correction,
     ),
 )
 

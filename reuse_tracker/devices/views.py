@@ -8,11 +8,10 @@ from flask_babel import gettext as _
 from jinja2 import TemplateNotFound
 
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
-from reuse_tracker.devices import actions, bp, provenance, readiness, services
+from reuse_tracker.devices import actions, bp, corrections, provenance, readiness, search, services
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices.lifecycle import Status
-from reuse_tracker.devices.models import DEVICE_TYPES, Device
-from reuse_tracker.devices.registration import serial_key
+from reuse_tracker.devices.models import DEVICE_TYPES, GRADES, Device
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.features import registry
@@ -59,12 +58,22 @@ def _page_sections(device: Device) -> list[tuple]:
 
 def _filters() -> dict[str, str]:
     args = request.args
+    steps, _condition = _workshop_steps()
     return {
         "status": args.get("status", "") if args.get("status") in set(Status) else "",
         "type": args.get("type", "") if args.get("type") in DEVICE_TYPES else "",
         "donation": args.get("donation", "") if args.get("donation", "").isdigit() else "",
+        "grade": args.get("grade", "") if args.get("grade") in GRADES else "",
+        "step": args.get("step", "") if args.get("step") in steps else "",
+        "sort": args.get("sort", "") if args.get("sort") in search.SORTS else "newest",
         "q": args.get("q", "").strip()[:80],
     }
+
+
+def _workshop_steps():
+    """The workshop's steps and their condition, if the workshop feature provides them."""
+    provide = registry().providers.get("workshop_steps")
+    return provide() if provide else ({}, None)
 
 
 def _filtered(filters: dict[str, str]) -> sa.Select:
@@ -75,12 +84,16 @@ def _filtered(filters: dict[str, str]) -> sa.Select:
         statement = statement.where(Device.type == filters["type"])
     if filters["donation"]:
         statement = statement.where(Device.donation_id == int(filters["donation"]))
+    if filters["grade"]:
+        statement = statement.where(Device.grade == filters["grade"])
+    if filters["step"]:
+        _steps, condition = _workshop_steps()
+        statement = statement.where(condition(filters["step"]))
     if filters["q"]:
-        query = filters["q"]
+        providers = registry().providers
         statement = statement.where(
-            sa.or_(
-                Device.asset_tag.startswith(services.normalise_tag(query), autoescape=True),
-                Device.serial_key.startswith(serial_key(query), autoescape=True),
+            search.matching(
+                filters["q"], services.normalise_tag, providers.get("donation_with_reference")
             )
         )
     return statement
@@ -98,7 +111,7 @@ def index():
         )
         if exact:
             return redirect(url_for(".detail", asset_tag=exact))
-    statement = _filtered(filters).order_by(Device.id.desc())
+    statement = _filtered(filters).order_by(*search.SORTS[filters["sort"]])
     page = db.paginate(
         statement,
         per_page=request.args.get("per_page", 50, type=int),
@@ -107,8 +120,17 @@ def index():
     )
     origin = provenance.of_donation(int(filters["donation"])) if filters["donation"] else None
     can_print = current_actor().has_role(*WORKSHOP)
+    steps, _condition = _workshop_steps()
+    donations = registry().providers.get("donation_choices")
     return render_template(
-        "devices/index.html", page=page, filters=filters, origin=origin, can_print=can_print
+        "devices/index.html",
+        page=page,
+        filters=filters,
+        origin=origin,
+        can_print=can_print,
+        grades=GRADES,
+        steps=steps,
+        donations=donations() if donations else [],
     )
 
 
@@ -148,6 +170,8 @@ def _render_detail(device, *, failed=None, errors=None, values=None, status=200)
         "errors": errors or {},
         "opened": request.args.get("open"),
         "values": values or {},
+        # Forms that edit what the device holds open with its current values.
+        "prefill": {"correct_details": corrections.current_values(device)},
         "checklist": action_fields.checklist_for(device.type),
         "sections": _page_sections(device),
     }

@@ -18,4 +18,6 @@ def init_app(app: Flask) -> None:
     add_feature(app, "intake", [views.__name__, import_views.__name__, labels.__name__])
     app.register_blueprint(bp)
     add_provider(app, "provenance", queries.provenance)
+    add_provider(app, "donation_with_reference", queries.donation_with_reference)
+    add_provider(app, "donation_choices", queries.donation_choices)
     add_menu_entry(app, "intake.index", "box-seam", _l("Donations"), READ)

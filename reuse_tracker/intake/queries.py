@@ -26,3 +26,17 @@ def provenance(donation_id: int) -> Provenance | None:
         row.received_on,
         url_for("intake.detail", donation_id=row.id),
     )
+
+
+def donation_with_reference(text: str) -> sa.ScalarSelect:
+    """The id of the donation whose reference is ``text`` (any case), as a subquery."""
+    reference = text.strip().upper()
+    return sa.select(Donation.id).where(Donation.reference == reference).scalar_subquery()
+
+
+def donation_choices() -> list[tuple[str, str]]:
+    """Every donation as the device list's filter offers it: (id, reference), newest first."""
+    rows = db.session.execute(
+        sa.select(Donation.id, Donation.reference).order_by(Donation.id.desc())
+    )
+    return [(str(row.id), row.reference) for row in rows]

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from reuse_tracker import clock, sequences
 from reuse_tracker.auth.models import User
@@ -156,7 +157,12 @@ def check_donation(
     specs = _collect(errors, registration.check_devices, devices, row_label)
     if errors:
         raise ValidationError(
-            _l("%(n)s problem(s) found; nothing was recorded.", n=len(errors)), errors
+            lazy_ngettext(
+                "%(num)s problem found; nothing was recorded.",
+                "%(num)s problems found; nothing was recorded.",
+                len(errors),
+            ),
+            errors,
         )
     return received, specs
 

@@ -14,8 +14,8 @@ api_bp = Blueprint("workshop", __name__)
 
 def init_app(app: Flask) -> None:
     """Serve the workshop's pages and API; declare its actions, checklists and menu."""
-    from reuse_tracker.policy import COORDINATION, READ, WORKSHOP_READERS
-    from reuse_tracker.workshop import actions, api, checklists, documents, pages, views
+    from reuse_tracker.policy import COORDINATION, READ, WORKSHOP, WORKSHOP_READERS
+    from reuse_tracker.workshop import actions, api, board, checklists, documents, pages, views
 
     add_feature(
         app,
@@ -27,9 +27,11 @@ def init_app(app: Flask) -> None:
     api.register_openapi(app)
     actions.register_actions(app)
     add_provider(app, "checklist", checklists.checklist_for)
+    add_provider(app, "workshop_steps", board.step_filter)
     add_menu_entry(app, "workshop.scan", "upc-scan", _l("Scan"), READ)
     add_menu_entry(app, "workshop.board", "tools", _l("Workshop"), WORKSHOP_READERS)
     add_menu_entry(app, "workshop.parts_stock", "cpu", _l("Spare parts"), WORKSHOP_READERS, "more")
+    add_menu_entry(app, "workshop.weee_page", "recycle", _l("WEEE register"), WORKSHOP, "more")
     add_menu_entry(
         app,
         "workshop.checklists_page",

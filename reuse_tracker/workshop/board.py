@@ -10,11 +10,13 @@ decides (to start, ready) read only the rows they show, oldest first from an ind
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from reuse_tracker.auth.models import User
@@ -276,3 +278,32 @@ def activity(now: datetime, zone: ZoneInfo) -> list[Activity]:
         Activity(name, action, int(done_today or 0), int(done_week))
         for name, action, done_today, done_week in rows
     ]
+
+
+#: The workshop steps as the device list's filter names them.
+STEP_TITLES = {
+    "to_start": _l("To start"),
+    "erasure": _l("Data erasure"),
+    "diagnostics": _l("Diagnostics"),
+    "grade": _l("Grading"),
+    "to_mark_ready": _l("To mark ready"),
+}
+
+
+def devices_at_step(step: str) -> sa.ColumnElement:
+    """A condition on ``Device``: the device waits at workshop ``step`` (the board's rule)."""
+    flags = _workshop_flags()
+    at_step = (
+        sa.select(Device.id)
+        .outerjoin(flags, flags.c.device_id == Device.id)
+        .where(
+            Device.status.in_((Status.RECEIVED, Status.RETURNED, Status.IN_WORKSHOP)),
+            _step(flags) == step,
+        )
+    )
+    return Device.id.in_(at_step)
+
+
+def step_filter() -> tuple[dict, Callable[[str], sa.ColumnElement]]:
+    """The workshop steps and their condition, for the core's device list (a provider)."""
+    return STEP_TITLES, devices_at_step

@@ -6,19 +6,18 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 
-from flask import Response, current_app, flash, redirect, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
 from reuse_tracker import clock
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
-from reuse_tracker.auth.models import Role
 from reuse_tracker.devices import services as actions
 from reuse_tracker.errors import ConflictError, UserError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.intake.models import Donation
 from reuse_tracker.web import actor, get_or_404, pdf_response
-from reuse_tracker.workshop import bp, certificate, erasure_import, weee
+from reuse_tracker.workshop import bp, certificate, erasure_import, weee, weee_screen
 
 
 @bp.route("/donations/<int:donation_id>/erasure-certificate.pdf")
@@ -39,7 +38,10 @@ def erasure_certificate(donation_id: int):
 
 
 def _period() -> tuple[date, date]:
-    """Read ``from`` and ``to`` (YYYY-MM-DD); default: this year up to today."""
+    """Read ``from`` and ``to`` (YYYY-MM-DD); default: this year up to today.
+
+    Raises ValidationError naming each bad bound (in the reader's words, not the parameter's).
+    """
     today = clock.today()
     bounds, errors = {}, {}
     for name, default in (("from", date(today.year, 1, 1)), ("to", today)):
@@ -51,14 +53,47 @@ def _period() -> tuple[date, date]:
     if not errors and bounds["from"] > bounds["to"]:
         errors["to"] = _("is before the start of the period")
     if errors:
-        raise ValidationError(_("The period is not valid."), errors)
+        labels = {"from": _("Start of the period"), "to": _("End of the period")}
+        raise ValidationError(_("The period is not valid."), errors, labels)
     return bounds["from"], bounds["to"]
 
 
+@bp.route("/workshop/weee")
+@roles_required(*WORKSHOP)
+def weee_page():
+    """The register on screen; a bad period is answered here, with the form to correct it."""
+    try:
+        start, end = _period()
+    except ValidationError as error:
+        today = clock.today()
+        return render_template(
+            "workshop/weee.html",
+            register=None,
+            errors=error.fields,
+            message=error.full_message,
+            start=request.args.get("from", ""),
+            end=request.args.get("to", ""),
+            default_start=date(today.year, 1, 1),
+        ), 422
+    return render_template(
+        "workshop/weee.html",
+        register=weee_screen.register(start, end, clock.zone()),
+        errors={},
+        message=None,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        tonnes=weee_screen.tonnes,
+    )
+
+
 @bp.route("/workshop/weee.csv")
-@roles_required(Role.COORDINATOR)
+@roles_required(*WORKSHOP)
 def weee_register():
-    start, end = _period()
+    try:
+        start, end = _period()
+    except ValidationError:
+        # Answered on the register's page, with the form: never a dead end.
+        return redirect(url_for("workshop.weee_page", **request.args))
     filename = f"registre-deee-{start.isoformat()}-{end.isoformat()}.csv"
     return Response(
         weee.register_chunks(start, end, clock.zone(), _own_context()),

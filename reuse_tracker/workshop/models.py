@@ -74,3 +74,17 @@ class DiagnosticChecklist(db.Model):
     checks: Mapped[list] = mapped_column(JSONType, default=list)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class ScanBatchEntry(db.Model):
+    """One device done by one batch of the scan station: a second scan records nothing."""
+
+    __tablename__ = "scan_batch_entries"
+
+    #: The key the scan station's page was served with; one per batch.
+    batch_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    device_id: Mapped[int] = mapped_column(sa.ForeignKey("devices.id"), primary_key=True)
+    action: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    #: The event the batch recorded on this device.
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("device_events.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -23,6 +23,8 @@ ALLOWED = {
     "transfer": {S.ON_LOAN},
     "harvest": {S.RECEIVED, S.IN_WORKSHOP, S.RETURNED},
     "recycle": {S.RECEIVED, S.IN_WORKSHOP, S.RETURNED, S.HARVESTED},
+    # A correction of the details: any state but a final one, the state stays.
+    "correct_details": set(Status) - lifecycle.FINAL_STATUSES,
 }
 TARGETS = {
     "intake": S.RECEIVED,
@@ -58,7 +60,8 @@ def test_final_states_allow_nothing(status):
 
 
 def test_harvested_only_goes_on_to_recycled():
-    assert lifecycle.allowed_actions(S.HARVESTED) == ["recycle"]
+    # Its details may still be corrected; the only move is to recycling.
+    assert lifecycle.allowed_actions(S.HARVESTED) == ["recycle", "correct_details"]
 
 
 def test_replay_gives_the_state_back_and_refuses_a_bad_log():

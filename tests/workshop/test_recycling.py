@@ -155,13 +155,15 @@ def test_a_large_period_is_streamed_in_batches_with_the_right_total(
 @pytest.mark.parametrize(
     "period", [{"from": "2021-13-01"}, {"from": "2021-05-01", "to": "2021-04-01"}]
 )
-def test_a_bad_period_is_refused(client, login, period):
+def test_a_bad_period_is_answered_on_the_registers_page(client, login, period):
     login("coordinator")
-    assert client.get("/workshop/weee.csv", query_string=period).status_code == 422
+    response = client.get("/workshop/weee.csv", query_string=period, follow_redirects=True)
+    assert response.status_code == 422 and response.request.path == "/workshop/weee"
+    assert "The period is not valid." in response.text and 'name="from"' in response.text
 
 
-@pytest.mark.parametrize("role", ["workshop", "viewer", "mediator"])
-def test_only_coordinators_export_the_register(client, login, role):
+@pytest.mark.parametrize("role", ["viewer", "mediator"])
+def test_only_coordinators_and_the_workshop_export_the_register(client, login, role):
     login(role)
     assert client.get("/workshop/weee.csv").status_code == 403
 

@@ -25,7 +25,7 @@ def test_lookup_of_an_unknown_or_malformed_code_says_so(client, login):
     response = client.get("/scan/lookup", query_string={"code": "RT-999999"})
     assert response.status_code == 404 and "RT-999999" in response.json["error"]
     response = client.get("/scan/lookup", query_string={"code": "hello world"})
-    assert response.status_code == 400 and "hello world" in response.json["error"]
+    assert response.status_code == 404 and "hello world" in response.json["error"]
 
 
 def test_batch_applies_the_action_to_each_scan_and_a_refusal_does_not_stop_it(
