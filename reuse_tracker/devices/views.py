@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from reuse_tracker import inputs
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
 from reuse_tracker.devices import actions, bp, provenance, readiness, services
 from reuse_tracker.devices import fields as action_fields
@@ -37,8 +38,8 @@ def _filters() -> dict[str, str]:
     return {
         "status": args.get("status", "") if args.get("status") in set(Status) else "",
         "type": args.get("type", "") if args.get("type") in DEVICE_TYPES else "",
-        "donation": args.get("donation", "") if args.get("donation", "").isdigit() else "",
-        "q": args.get("q", "").strip()[:80],
+        "donation": str(inputs.record_id(args.get("donation")) or ""),
+        "q": inputs.clean_text(args.get("q", "")[:80], multiline=True),
     }
 
 
@@ -76,7 +77,8 @@ def index():
     statement = _filtered(filters).order_by(Device.id.desc())
     page = db.paginate(
         statement,
-        per_page=request.args.get("per_page", 50, type=int),
+        page=inputs.page(request.args.get("page")),
+        per_page=inputs.per_page(request.args.get("per_page"), 50, 200),
         max_per_page=200,
         error_out=False,
     )
@@ -133,8 +135,8 @@ def _render_detail(device, *, failed=None, errors=None, values=None, status=200)
 def act(asset_tag: str, action: str):
     device = _load(asset_tag)
     data = action_fields.from_form(action, request.form)
-    version = request.form.get("version", type=int)
     try:
+        version = inputs.form_version(request.form)
         services.perform(device, action, data, actor=current_actor(), expected_version=version)
     except ValidationError as error:
         db.session.rollback()
