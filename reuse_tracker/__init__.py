@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from reuse_tracker import config as config_module
+from reuse_tracker import inputs
 from reuse_tracker.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from reuse_tracker.i18n import register_i18n
 from reuse_tracker.security import register_security
@@ -47,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension objects to the application."""
     from reuse_tracker import database
 
+    inputs.register(app)  # before any route: the URL converter ``int`` is the bounded one
     db.init_app(app)
     database.configure_engine(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)

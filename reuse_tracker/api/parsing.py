@@ -15,6 +15,7 @@ from typing import Any
 from flask import request
 from flask_babel import lazy_gettext as _l
 
+from reuse_tracker import inputs
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices import registration
 from reuse_tracker.errors import INVALID_FIELDS, UserError, ValidationError
@@ -67,10 +68,13 @@ def json_object(*, allow_empty: bool = False) -> dict[str, Any]:
         raise UserError(_l("The body is not valid JSON.")) from None
     if not isinstance(body, dict):
         raise UserError(_l("The body must be a JSON object."))
-    if not all(_storable(text) for text in _strings(body)):
-        raise UserError(
-            _l("The body contains characters that cannot be stored (NUL or unpaired surrogates).")
-        )
+    problems = {
+        path: problem
+        for path, text in _strings(body)
+        if (problem := inputs.storable_problem(text)) is not None
+    }
+    if problems:
+        raise ValidationError(INVALID_FIELDS, dict(sorted(problems.items())[:20]))
     return body
 
 
@@ -78,28 +82,21 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """Yield every string of a JSON document, keys included, without recursion."""
-    stack = [value]
+def _strings(value: Any) -> Iterator[tuple[str, str]]:
+    """Yield every string of a JSON document with its dotted path, keys included, without
+    recursion (``devices.3.serial``; a key is named by its own path)."""
+    stack: list[tuple[str, Any]] = [("", value)]
     while stack:
-        item = stack.pop()
+        path, item = stack.pop()
         if isinstance(item, str):
-            yield item
+            yield path or "body", item
         elif isinstance(item, dict):
-            stack.extend(item)
-            stack.extend(item.values())
+            for key, child in item.items():
+                child_path = f"{path}.{key}" if path else str(key)
+                yield child_path[:120], str(key)
+                stack.append((child_path[:120], child))
         elif isinstance(item, list):
-            stack.extend(item)
-
-
-def _storable(text: str) -> bool:
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+            stack.extend((f"{path}.{index}", child) for index, child in enumerate(item))
 
 
 def _not_single(data: Mapping[str, Any], prefix: str, names: Iterable[str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from reuse_tracker import inputs
 from reuse_tracker.auth import bp, services
 from reuse_tracker.auth.forms import LoginForm
 from reuse_tracker.auth.models import User
@@ -22,7 +23,8 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    record = inputs.record_id(user_id)
+    user = db.session.get(User, record) if record else None
     # A deactivated user's open sessions end at their next request.
     return user if user is not None and user.is_active else None
 

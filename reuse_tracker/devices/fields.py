@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from reuse_tracker import inputs
 from reuse_tracker.errors import INVALID_FIELDS, ValidationError
 from reuse_tracker.features import registry
 
@@ -59,12 +60,13 @@ class Field:
             return _clean_date(text)
         if self.kind == "datetime":
             return _clean_datetime(text)
-        text = str(text)
-        if len(text) > self.max_length:
-            raise ValueError(_l("must be at most %(n)s characters", n=self.max_length))
-        return text
+        return inputs.clean_text(
+            str(text), max_length=self.max_length, multiline=self.kind == "longtext"
+        )
 
     def _number(self, raw: Any) -> int | float:
+        if isinstance(raw, str) and not raw.isascii():
+            raise ValueError(_l("must be a number"))  # Decimal would read "٣" as 3
         try:
             number = Decimal(str(raw).replace(",", ".").strip())
         except InvalidOperation:

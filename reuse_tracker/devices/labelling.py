@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from labels import LAYOUTS, Label, LabelLayoutError, render_labels
-from reuse_tracker import sequences
+from reuse_tracker import inputs, sequences
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device, LabelBatch, PreprintedTag
 from reuse_tracker.devices.registration import format_tag
@@ -40,8 +40,8 @@ def choose_layout(name: str | None, start: str | int | None = 1) -> tuple[str, i
             {"layout": str(_l("must be one of: %(allowed)s", allowed=", ".join(LAYOUTS)))},
         )
     try:
-        position = int(start or 1)
-    except (TypeError, ValueError):
+        position = inputs.integer(start or 1, low=0, high=1000)
+    except ValueError:
         position = 0
     per_page = LAYOUTS[name].per_page if LAYOUTS[name].is_sheet else 1
     if not 1 <= position <= per_page:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from labels import LAYOUTS
+from reuse_tracker import inputs
 from reuse_tracker.auth.access import WORKSHOP, current_actor, roles_required
 from reuse_tracker.auth.models import Role
 from reuse_tracker.devices import bp, labelling
@@ -69,7 +70,8 @@ def preprinted():
         layout, start = labelling.choose_layout(
             request.form.get("layout"), request.form.get("start")
         )
-        count = request.form.get("count", type=int) or 0
+        count = inputs.field_integer(request.form.get("count"), "count", high=inputs.MAX_COUNT)
+        count = count or 0
         batch = labelling.preprint(count, current_actor(), request.form.get("note", ""))
         db.session.commit()
         flash(
@@ -85,7 +87,7 @@ def preprinted():
     return render_template(
         "devices/preprinted.html",
         batches=labelling.batches_with_use(),
-        printed=request.args.get("printed", type=int),
+        printed=inputs.record_id(request.args.get("printed")),
         layout=request.args.get("layout"),
         start=request.args.get("start", 1),
     )

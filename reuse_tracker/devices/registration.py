@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy.dialects import postgresql
 
-from reuse_tracker import sequences
+from reuse_tracker import inputs, sequences
 from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices import counts
@@ -87,9 +87,10 @@ def clean_device(raw: Mapping[str, Any]) -> tuple[DeviceSpec | None, dict[str, s
         )
     values["type"] = kind
     for name, limit in TEXT_LIMITS.items():
-        text = str(raw.get(name) or "").strip()
-        if len(text) > limit:
-            errors[name] = str(_l("must be at most %(n)s characters", n=limit))
+        try:
+            text = inputs.clean_text(str(raw.get(name) or ""), max_length=limit)
+        except ValueError as problem:
+            errors[name], text = str(problem), ""
         values[name] = text or None
     for name in ("brand", "model", "serial"):
         if not values[name] and name not in errors:
@@ -141,6 +142,8 @@ def _read_number(text: str, low: int, high: int, decimal: bool) -> tuple[Any, st
         return None, None
     if text.isascii() and text.isdigit() and not decimal and low <= int(text) <= high:
         return int(text), None  # the common case, without Decimal
+    if not text.isascii():
+        return None, "not a number"  # Decimal would read "٣" as 3
     try:
         number = Decimal(text)
     except ArithmeticError:
@@ -199,6 +202,8 @@ def clean_devices(rows: Sequence[Mapping[str, Any]]) -> list[DeviceSpec] | None:
         for name, limit in TEXT_LIMITS.items():
             texts = _texts(rows, name)
             if max(map(len, texts)) > limit or (name in _REQUIRED and not all(texts)):
+                return None
+            if not inputs.all_single_lines(texts):
                 return None
             columns[name] = [text or None for text in texts]
         for name, (low, high) in SPEC_LIMITS.items():

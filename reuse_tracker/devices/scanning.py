@@ -45,7 +45,7 @@ def read_scan(code: str, prefix: str) -> str | None:
 
 def _as_tag(text: str, prefix: str) -> str | None:
     pattern = rf"(?:{re.escape(prefix)}[-\s]?)?0*(\d{{1,9}})"
-    match = re.fullmatch(pattern, text.strip(), flags=re.IGNORECASE)
+    match = re.fullmatch(pattern, text.strip(), flags=re.IGNORECASE | re.ASCII)
     if not match:
         return None
     return f"{prefix}-{int(match.group(1)):06d}"

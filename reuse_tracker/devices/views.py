@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from jinja2 import TemplateNotFound
 
+from reuse_tracker import inputs
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
 from reuse_tracker.devices import actions, bp, corrections, provenance, readiness, search, services
 from reuse_tracker.devices import fields as action_fields
@@ -62,11 +63,11 @@ def _filters() -> dict[str, str]:
     return {
         "status": args.get("status", "") if args.get("status") in set(Status) else "",
         "type": args.get("type", "") if args.get("type") in DEVICE_TYPES else "",
-        "donation": args.get("donation", "") if args.get("donation", "").isdigit() else "",
+        "donation": str(inputs.record_id(args.get("donation")) or ""),
         "grade": args.get("grade", "") if args.get("grade") in GRADES else "",
         "step": args.get("step", "") if args.get("step") in steps else "",
         "sort": args.get("sort", "") if args.get("sort") in search.SORTS else "newest",
-        "q": args.get("q", "").strip()[:80],
+        "q": inputs.clean_text(args.get("q", "")[:80], multiline=True),
     }
 
 
@@ -114,7 +115,8 @@ def index():
     statement = _filtered(filters).order_by(*search.SORTS[filters["sort"]])
     page = db.paginate(
         statement,
-        per_page=request.args.get("per_page", 50, type=int),
+        page=inputs.page(request.args.get("page")),
+        per_page=inputs.per_page(request.args.get("per_page"), 50, 200),
         max_per_page=200,
         error_out=False,
     )
@@ -183,8 +185,8 @@ def _render_detail(device, *, failed=None, errors=None, values=None, status=200)
 def act(asset_tag: str, action: str):
     device = _load(asset_tag)
     data = action_fields.from_form(action, request.form)
-    version = request.form.get("version", type=int)
     try:
+        version = inputs.form_version(request.form)
         services.perform(device, action, data, actor=current_actor(), expected_version=version)
     except ValidationError as error:
         db.session.rollback()

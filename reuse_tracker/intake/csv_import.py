@@ -157,7 +157,7 @@ def device_type(word: str) -> str:
 
 def clean_number(text: str) -> str:
     """Drop a unit and thousands spaces from a number ("1,9 kg" → "1,9", "8 Go" → "8")."""
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return text
     match = _NUMBER_UNIT.match(text)
     return re.sub(r"\s", "", match.group(1)) if match else text

@@ -54,7 +54,11 @@ DONOR_FIELDS = {
     "donor.kind": "donor_kind",
     "donor.siret": "siret",
     "donor.contact_email": "contact_email",
+    "donor.contact_name": "contact_name",
+    "donor.contact_phone": "contact_phone",
+    "donor.address": "address",
     "received_on": "received_on",
+    "notes": "notes",
 }
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
-from reuse_tracker import clock, sequences
+from reuse_tracker import clock, inputs, sequences
 from reuse_tracker.auth.models import User
 from reuse_tracker.database import cyclic_gc_paused
 from reuse_tracker.db_types import utcnow
@@ -22,7 +22,7 @@ from reuse_tracker.intake.models import DONOR_KINDS, Donation, Donor
 
 def siret_is_valid(siret: str) -> bool:
     """Check a SIRET: 14 digits passing the Luhn check (La Poste's sites excepted by law)."""
-    if len(siret) != 14 or not siret.isdigit():
+    if len(siret) != 14 or not (siret.isascii() and siret.isdigit()):
         return False
     if siret.startswith("356000000"):  # La Poste: digits sum to a multiple of 5
         return sum(int(d) for d in siret) % 5 == 0
@@ -37,11 +37,13 @@ def siret_is_valid(siret: str) -> bool:
 def clean_donor(data: Mapping[str, Any]) -> dict[str, Any]:
     """Check a donor's fields; return them clean or raise ValidationError naming each field."""
     errors: dict[str, str] = {}
-    name = " ".join(str(data.get("name") or "").split())
-    if not name:
+    texts = {
+        key: _donor_text(data.get(key), kind, f"donor.{key}", errors)
+        for key, kind in DONOR_TEXTS.items()
+    }
+    name = " ".join(texts.pop("name").split())
+    if not name and "donor.name" not in errors:
         errors["donor.name"] = str(_l("is required"))
-    elif len(name) > 200:
-        errors["donor.name"] = str(_l("must be at most %(n)s characters", n=200))
     siret = "".join(str(data.get("siret") or "").split())
     if siret and not siret_is_valid(siret):
         errors["donor.siret"] = str(_l("is not a valid SIRET (14 digits, check digit)"))
@@ -60,10 +62,7 @@ def clean_donor(data: Mapping[str, Any]) -> dict[str, Any]:
             errors["donor.contact_email"] = str(_l("is not a valid email address"))
     if errors:
         raise ValidationError(_l("The donor's details are invalid."), errors)
-    optional = {
-        key: (str(data.get(key) or "").strip() or None)
-        for key in ("contact_name", "contact_phone", "address")
-    }
+    optional = {key: value or None for key, value in texts.items()}
     return {
         "name": name,
         "siret": siret or None,
@@ -71,6 +70,35 @@ def clean_donor(data: Mapping[str, Any]) -> dict[str, Any]:
         "contact_email": email or None,
         **optional,
     }
+
+
+#: The donor's free texts and the kind of text each is (``inputs.TEXT_KINDS``).
+DONOR_TEXTS = {
+    "name": "name",
+    "contact_name": ("line", 120),
+    "contact_phone": "phone",
+    "address": "address",
+}
+
+
+def _donor_text(raw: Any, kind: Any, field: str, errors: dict[str, str]) -> str:
+    """Return a donor's text cleaned, or "" after noting in ``errors`` why it is refused."""
+    kind, limit = kind if isinstance(kind, tuple) else (kind, None)
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raw = str(raw)
+    try:
+        return inputs.clean_text(raw, kind, max_length=limit)
+    except ValueError as problem:
+        errors[field] = str(problem)
+        return ""
+
+
+def clean_notes(raw: Any) -> str:
+    """Return a donation's notes cleaned; raise ValidationError naming ``notes``."""
+    try:
+        return inputs.clean_text(raw, "notes")
+    except ValueError as problem:
+        raise ValidationError(_l("The notes are invalid."), {"notes": str(problem)}) from None
 
 
 def find_or_create_donor(data: Mapping[str, Any]) -> Donor:
@@ -121,6 +149,7 @@ def register_donation(
     naming each one, and nothing is written. ``at`` dates the records (default: now);
     only loaders of past records (the demo) pass it.
     """
+    notes = clean_notes(notes)
     with cyclic_gc_paused():
         received, specs = check_donation(donor, received_on, devices, row_label=row_label)
         donor_row = donor if isinstance(donor, Donor) else find_or_create_donor(donor)
@@ -129,7 +158,7 @@ def register_donation(
             donor=donor_row,
             received_on=received,
             received_by=actor,
-            notes=notes.strip(),
+            notes=notes,
             created_at=at or utcnow(),
         )
         db.session.add(donation)

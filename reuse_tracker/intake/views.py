@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
-from reuse_tracker import clock
+from reuse_tracker import clock, inputs
 from reuse_tracker.auth.access import EDIT_INTAKE, READ, current_actor, roles_required
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device
@@ -59,7 +59,8 @@ def index():
     )
     page = db.paginate(
         statement,
-        per_page=request.args.get("per_page", 25, type=int),
+        page=inputs.page(request.args.get("page")),
+        per_page=inputs.per_page(request.args.get("per_page"), 25, 100),
         max_per_page=100,
         error_out=False,
     )

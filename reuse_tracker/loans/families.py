@@ -82,7 +82,7 @@ def _contact(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, str |
         "parent_name": text(data.get("parent_name"), 120, errors, "parent_name"),
         "phone": text(data.get("phone"), 40, errors, "phone"),
         "email": text(data.get("email"), 254, errors, "email"),
-        "address": text(data.get("address"), 300, errors, "address"),
+        "address": text(data.get("address"), 300, errors, "address", multiline=True),
     }
     if contact["phone"] and not _PHONE.fullmatch(contact["phone"]):
         errors["phone"] = str(_l("must be a phone number"))

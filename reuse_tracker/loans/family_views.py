@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from reuse_tracker import clock
+from reuse_tracker import clock, inputs
 from reuse_tracker.auth.access import READ, roles_required
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import INVALID_FIELDS, ValidationError
@@ -50,7 +50,7 @@ def families():
     statement = queries.families_statement(filters)
     total = queries.families_count(filters)
     rows, page, pages = queries.page_of(
-        statement, total, PER_PAGE, request.args.get("page", 1, type=int)
+        statement, total, PER_PAGE, inputs.page(request.args.get("page"))
     )
     return render_template(
         "loans/families.html",

@@ -7,7 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from reuse_tracker import clock
+from reuse_tracker import clock, inputs
 from reuse_tracker.auth.access import roles_required
 from reuse_tracker.devices import services as device_services
 from reuse_tracker.devices.scanning import scanned_tag
@@ -132,7 +132,7 @@ def overdue():
     late = queries.overdue_statement(today, **filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(late.subquery()))
     rows, page, pages = queries.page_of(
-        late, total, OVERDUE_PER_PAGE, request.args.get("page", 1, type=int)
+        late, total, OVERDUE_PER_PAGE, inputs.page(request.args.get("page"))
     )
     by_association = queries.overdue_by_association(today)
     return render_template(

@@ -10,12 +10,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
+from reuse_tracker import inputs
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import INVALID_FIELDS, ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.models import NETWORKS, Association, School, Wave
 from reuse_tracker.loans.uai import normalise_uai, uai_problem
-from reuse_tracker.sizes import MAX_ID
+from reuse_tracker.sizes import MAX_ID  # noqa: F401  (read as programme.MAX_ID by the API)
 
 INVALID = INVALID_FIELDS
 MAX_TARGET = 100_000
@@ -23,26 +24,29 @@ MAX_TARGET = 100_000
 
 def record_id(raw: Any) -> int | None:
     """Return ``raw`` as a record number if it can be one (a whole number in range), else None."""
-    if isinstance(raw, bool):
-        return None
-    text_value = str(raw).strip() if isinstance(raw, int | str) else ""
-    if not text_value.isdigit() or len(text_value) > 10 or int(text_value) > MAX_ID:
-        return None
-    return int(text_value)
+    return inputs.record_id(raw)
 
 
 def text(
-    value: Any, limit: int, errors: dict[str, str], name: str, *, required: bool = False
+    value: Any,
+    limit: int,
+    errors: dict[str, str],
+    name: str,
+    *,
+    required: bool = False,
+    multiline: bool = False,
 ) -> str:
-    """Return ``value`` trimmed; note in ``errors`` when it is missing, too long or not text."""
+    """Return ``value`` cleaned (``inputs.clean_text``); note in ``errors`` why it is refused."""
     if value is not None and not isinstance(value, str):
         errors[name] = str(_l("must be a text"))
         return ""
-    value = (value or "").strip()
+    try:
+        value = inputs.clean_text(value, max_length=limit, multiline=multiline)
+    except ValueError as problem:
+        errors[name] = str(problem)
+        return ""
     if required and not value:
         errors[name] = str(_l("is required"))
-    elif len(value) > limit:
-        errors[name] = str(_l("must be at most %(n)s characters", n=limit))
     return value
 
 
@@ -136,20 +140,28 @@ def clean_targets(raw: Any, errors: dict[str, str]) -> dict[str, int]:
             )
         elif isinstance(count, bool) or not isinstance(count, int | str):
             errors[key] = str(_l("must be a whole number"))
-        elif not str(count).strip().isdigit() or int(count) > MAX_TARGET:
+        elif (number := _target(count)) is None:
             errors[key] = str(_l("must be a whole number from 0 to %(n)s", n=MAX_TARGET))
-        elif int(count):
-            targets[kind] = int(count)
+        elif number:
+            targets[kind] = number
     if not targets and not any(key.startswith("targets") for key in errors):
         errors["targets"] = str(_l("give at least one device type and its number"))
     return targets
+
+
+def _target(count: Any) -> int | None:
+    """Return a wave's target for a type (ASCII digits, 0 to MAX_TARGET), or None."""
+    try:
+        return inputs.integer(count, low=0, high=MAX_TARGET)
+    except ValueError:
+        return None
 
 
 def _school_key(key: Any) -> tuple[str, Any]:
     """Read a school reference: a number (the school's id) or a UAI code."""
     if record_id(key) is not None:
         return "id", record_id(key)
-    if isinstance(key, str) and not key.strip().isdigit():
+    if isinstance(key, str) and not key.strip().isdecimal():
         return "uai", normalise_uai(key)
     return "bad", str(key)[:20]
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from reuse_tracker import inputs
 from reuse_tracker.auth.access import roles_required
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import ConflictError, ValidationError
@@ -85,8 +86,7 @@ def edit_wave(wave_id: int):
         for name in wave_changes.FROZEN_WHEN_CLOSED:
             data.pop(name)
     try:
-        # A form without its version is as stale as one with an old version: 0 is never current.
-        changed = wave_changes.update_wave(wave, data, request.form.get("version", 0, type=int))
+        changed = wave_changes.update_wave(wave, data, inputs.form_version(request.form))
     except ConflictError as error:
         db.session.rollback()
         wave = wave_or_404(wave_id)

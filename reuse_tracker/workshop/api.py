@@ -7,11 +7,12 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask_babel import lazy_gettext as _l
 
+from reuse_tracker import inputs
 from reuse_tracker.api import openapi, parsing, serializers
 from reuse_tracker.api.schemas import ref
 from reuse_tracker.api.views import device_by_tag
 from reuse_tracker.auth.access import WORKSHOP, current_actor, roles_required
-from reuse_tracker.errors import INVALID_FIELDS, ValidationError
+from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.features import add_operation, add_schemas
 from reuse_tracker.workshop import api_bp as bp
@@ -68,12 +69,7 @@ def _expected_version() -> int | None:
     raw = request.values.get("expected_version", "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 10:
-        raise ValidationError(
-            INVALID_FIELDS,
-            {"expected_version": _l("must be a whole number")},
-        )
-    return int(raw)
+    return inputs.field_integer(raw, "expected_version")
 
 
 def _describe_erasure_log() -> dict[str, Any]:

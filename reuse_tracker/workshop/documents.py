@@ -10,7 +10,7 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
-from reuse_tracker import clock
+from reuse_tracker import clock, inputs
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
 from reuse_tracker.devices import services as actions
 from reuse_tracker.errors import ConflictError, UserError, ValidationError
@@ -134,7 +134,7 @@ def nwipe_log(asset_tag: str):
             upload.read(),
             actor=current_actor(),
             filename=upload.filename,
-            expected_version=request.form.get("version", type=int),
+            expected_version=inputs.form_version(request.form),
         )
     except UserError as error:
         db.session.rollback()

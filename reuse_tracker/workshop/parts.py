@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
+from reuse_tracker import inputs
 from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices.models import Device, DeviceEvent
@@ -94,15 +95,17 @@ def _part(number: int, item: Any) -> dict[str, Any]:
         raise ValueError(
             _l("line %(n)s: give the specification (at most 120 characters)", n=number)
         )
-    if not str(quantity).isdigit() or not 1 <= int(quantity) <= MAX_QUANTITY:
+    try:
+        quantity = inputs.integer(quantity, low=1, high=MAX_QUANTITY)
+    except ValueError:
         raise ValueError(
             _l(
                 "line %(n)s: the quantity must be a whole number from 1 to %(max)s",
                 n=number,
                 max=MAX_QUANTITY,
             )
-        )
-    return {"kind": found, "spec": spec, "quantity": int(quantity)}
+        ) from None
+    return {"kind": found, "spec": spec, "quantity": quantity}
 
 
 def describe_parts(parts: Any) -> str:

@@ -159,7 +159,8 @@ def test_text_a_database_cannot_store_is_refused_not_a_server_error(api):
         body = donation_body(1)
         body["devices"][0]["brand"] = bad
         response = caller.post("/donations", json=body)
-        assert response.status_code == 400
+        assert response.status_code == 422
+        assert "devices.0.brand" in response.json["error"]["fields"]
     _assert_nothing_recorded()
 
 
