@@ -28,5 +28,6 @@ def init_app(app: Flask) -> None:
             bp.register_blueprint(child)
     app.register_blueprint(bp)
     csrf.exempt(bp)
-    for child in registry(app).api_blueprints.values():  # nested names (api.loans) are exempt one by one
+    # Nested blueprints have names of their own (api.loans): each is exempt too.
+    for child in registry(app).api_blueprints.values():
         csrf.exempt(child)
