@@ -21,11 +21,13 @@ keep to 10,000 on a shared machine.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -247,6 +249,7 @@ def run(url: str, count: int, repeat: int) -> None:
                 "GET /metrics (kept period)",
                 best(repeat, lambda: _get(client, "/metrics?from=2025-09-01&to=2026-08-31")),
             ),
+            ("GET /metrics (open year)", best(repeat, lambda: _get(client, "/metrics"))),
         ]
         for name in ("monthly", "waves", "schools", "neighbourhoods"):
             path = f"/api/v1/opendata/{name}.csv?from=2025-09-01&to=2026-08-31"
@@ -262,6 +265,27 @@ def _get(client, path: str) -> None:
     assert response.status_code == 200, (path, response.status_code)
 
 
+@contextmanager
+def _own_schema(url: str) -> Iterator[str]:
+    """On PostgreSQL, work in a schema of this run's own (made, then dropped); else as given."""
+    if not url.startswith("postgresql"):
+        yield url
+        return
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    schema = f"bench_metrics_{os.getpid()}"
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    try:
+        separator = "&" if "?" in url else "?"
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=10_000)
@@ -269,7 +293,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     if args.database_url:
-        run(args.database_url, args.devices, args.repeat)
+        with _own_schema(args.database_url) as url:
+            run(url, args.devices, args.repeat)
         return
     with tempfile.TemporaryDirectory() as folder:
         run(f"sqlite:///{Path(folder) / 'bench.sqlite'}", args.devices, args.repeat)

@@ -29,6 +29,10 @@ def _n(value: Any) -> str:
     return format_decimal(value)
 
 
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{format_decimal(round(value * 100, 1))} %"
+
+
 def _table(rows: list[list[Any]], styles, widths=None) -> Table:
     cells = [
         [documents.paragraph(str(cell), styles["head" if i == 0 else "cell"]) for cell in row]
@@ -129,7 +133,8 @@ def _circular(data: dict[str, Any], styles) -> list[Flowable]:
         [_("Devices reused"), _n(c["devices_reused"])],
         [_("Devices harvested for parts"), _n(c["devices_harvested"])],
         [_("Devices recycled (WEEE)"), _n(c["devices_recycled"])],
-        [_("Reuse rate"), _n(c["reuse_rate"])],
+        [_("Reuse rate"), _pct(c["reuse_rate"])],
+        [_("Yield (reused ÷ received)"), _pct(data["equipment"]["yield"])],
         [_("kg kept in use"), _n(c["kg_kept_in_use"])],
         [_("kg sent to WEEE"), _n(c["kg_weee"])],
         [_("Parts harvested / reused"), f"{_n(c['parts_harvested'])} / {_n(c['parts_reused'])}"],
