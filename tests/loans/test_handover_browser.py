@@ -141,4 +141,16 @@ def test_a_hand_over_day_on_a_phone(
     page.goto(f"{live_server}/families/{on_paper.reference}")
     _fits(page, "family-late")
     assert page.locator(".loan-overdue").is_visible()
+
+    # In French, as the programme runs: the same pages, in a parent's and a mediator's words.
+    page.click("button[lang=fr]")
+    page.goto(day)
+    _fits(page, "handover-day-fr")
+    body = page.inner_text("main")
+    assert "Journée de remise" in body and "Charte signée sur papier" in body
+    assert "en retard de 30 jours" in body and "Enregistrer le retour" in body
+    page.goto(f"{live_server}/devices/{second.asset_tag}")
+    _fits(page, "device-fr")
+    history = page.inner_text("#history ~ ol, .timeline")
+    assert "Remis à la famille" in history and "Réservé pour une famille" in history
     assert errors == []
