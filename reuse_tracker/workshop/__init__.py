@@ -15,12 +15,21 @@ api_bp = Blueprint("workshop", __name__)
 def init_app(app: Flask) -> None:
     """Serve the workshop's pages and API; declare its actions, checklists and menu."""
     from reuse_tracker.policy import COORDINATION, READ, WORKSHOP, WORKSHOP_READERS
-    from reuse_tracker.workshop import actions, api, board, checklists, documents, pages, views
+    from reuse_tracker.workshop import (
+        actions,
+        api,
+        board,
+        checklists,
+        documents,
+        eco_views,
+        pages,
+        views,
+    )
 
     add_feature(
         app,
         "workshop",
-        [views.__name__, pages.__name__, documents.__name__, api.__name__],
+        [views.__name__, pages.__name__, documents.__name__, api.__name__, eco_views.__name__],
     )
     app.register_blueprint(bp)
     add_api_blueprint(app, api_bp)
