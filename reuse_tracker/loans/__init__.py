@@ -24,6 +24,8 @@ def init_app(app: Flask) -> None:
         actions,
         api,
         cli,
+        directory_api,
+        directory_views,
         family_views,
         handover_views,
         queries,
@@ -33,7 +35,15 @@ def init_app(app: Flask) -> None:
     )
     from reuse_tracker.policy import COORDINATION, FAMILY_STAFF, READ
 
-    route_modules = (views, family_views, handover_views, wave_edit_views, api)
+    route_modules = (
+        views,
+        family_views,
+        handover_views,
+        wave_edit_views,
+        api,
+        directory_views,
+        directory_api,
+    )
     add_feature(app, "loans", [module.__name__ for module in route_modules])
     app.register_blueprint(bp)
     add_api_blueprint(app, api_bp)
@@ -42,6 +52,7 @@ def init_app(app: Flask) -> None:
     add_device_section(app, "current_loan", services.current_loan_answer)
     add_panel(app, "loans/_next_wave.html", queries.next_wave_panel)
     app.cli.add_command(cli.privacy)
+    app.cli.add_command(cli.schools)
     add_menu_entry(app, "loans.waves", "calendar-range", _l("Waves"), READ)
     add_menu_entry(app, "loans.families", "house-heart", _l("Families"), READ)
     add_menu_entry(app, "loans.overdue", "alarm", _l("Overdue loans"), FAMILY_STAFF, "more")
