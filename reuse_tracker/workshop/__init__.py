@@ -5,7 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
-from reuse_tracker.features import add_api_blueprint, add_feature, add_menu_entry, add_provider
+from reuse_tracker.features import (
+    add_api_blueprint,
+    add_feature,
+    add_menu_entry,
+    add_panel,
+    add_provider,
+)
 
 bp = Blueprint("workshop", __name__)
 #: The workshop's JSON routes, nested under the API's blueprint.
@@ -37,6 +43,7 @@ def init_app(app: Flask) -> None:
     actions.register_actions(app)
     add_provider(app, "checklist", checklists.checklist_for)
     add_provider(app, "workshop_steps", board.step_filter)
+    add_panel(app, "workshop/_queue_panel.html", board.queue_panel)
     add_menu_entry(app, "workshop.scan", "upc-scan", _l("Scan"), READ)
     add_menu_entry(app, "workshop.board", "tools", _l("Workshop"), WORKSHOP_READERS)
     add_menu_entry(app, "workshop.parts_stock", "cpu", _l("Spare parts"), WORKSHOP_READERS, "more")
