@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
         checklists,
         documents,
         eco_views,
+        hardware_views,
         pages,
         views,
     )
@@ -35,7 +36,14 @@ def init_app(app: Flask) -> None:
     add_feature(
         app,
         "workshop",
-        [views.__name__, pages.__name__, documents.__name__, api.__name__, eco_views.__name__],
+        [
+            views.__name__,
+            pages.__name__,
+            documents.__name__,
+            api.__name__,
+            eco_views.__name__,
+            hardware_views.__name__,
+        ],
     )
     app.register_blueprint(bp)
     add_api_blueprint(app, api_bp)
