@@ -41,6 +41,8 @@ class UserError(Exception):
         details = " ".join(
             str(_l("%(field)s: %(problem)s.", field=self.labels.get(key, key), problem=value))
             for key, value in self.fields.items()
+            # A problem the message already states is not said twice ("refused: X. log: X.").
+            if value not in self.message
         )
         return f"{self.message} {details}".strip()
 

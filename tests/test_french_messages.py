@@ -110,3 +110,12 @@ def test_api_errors_read_in_french(client, french_token, make_device):
     for response in answers:
         message = response.json["error"]["message"]
         assert not _problems(message), (response.request.path, message)
+
+
+def test_a_refusal_already_stating_its_reason_says_it_once(app_ctx):
+    from reuse_tracker.errors import ValidationError
+
+    error = ValidationError(
+        "The nwipe log was refused: no disk in it.", {"log": "no disk in it"}, {"log": "log"}
+    )
+    assert error.full_message.count("no disk in it") == 1

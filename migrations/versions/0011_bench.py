@@ -34,6 +34,16 @@ def upgrade():
         sa.ForeignKeyConstraint(['event_id'], ['device_events.id'], name=op.f('fk_scan_batch_entries_event_id_device_events')),
         sa.PrimaryKeyConstraint('batch_key', 'device_id', 'action', name=op.f('pk_scan_batch_entries')),
     )
+    op.create_table(
+        'eco_organisations',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=80), nullable=False),
+        sa.Column('name_key', sa.String(length=80), nullable=False),
+        sa.Column('is_active', sa.Boolean(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_eco_organisations')),
+        sa.UniqueConstraint('name_key', name=op.f('uq_eco_organisations_name_key')),
+    )
     postgresql = op.get_bind().dialect.name == 'postgresql'
     pattern = ' text_pattern_ops' if postgresql else ''
     op.create_index(
@@ -58,3 +68,4 @@ def downgrade():
     op.drop_index('ix_devices_model_key', table_name='devices')
     op.drop_index('ix_devices_donor_asset_key', table_name='devices')
     op.drop_table('scan_batch_entries')
+    op.drop_table('eco_organisations')

@@ -32,6 +32,8 @@ class Field:
     cleaner: Callable[[Any], Any] | None = None
     #: How the history shows a recorded value (default: as stored, choices translated).
     display: Callable[[Any], str] | None = None
+    #: The values a text field offers to pick from (its ``cleaner`` decides what it takes).
+    suggestions: Callable[[], list[str]] | None = None
 
     def clean(self, raw: Any) -> Any:
         """Return the value checked and normalised, or raise ValueError with the reason."""

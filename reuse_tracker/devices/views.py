@@ -173,7 +173,15 @@ def _render_detail(device, *, failed=None, errors=None, values=None, status=200)
         "opened": request.args.get("open"),
         "values": values or {},
         # Forms that edit what the device holds open with its current values.
-        "prefill": {"correct_details": corrections.current_values(device)},
+        "prefill": {
+            "correct_details": corrections.current_values(device),
+            # What a hardware report read (workshop/hardware_views.py) passes on to confirm.
+            "record_diagnostics": {
+                key: request.args[key]
+                for key in ("battery_health_pct", "storage_health")
+                if key in request.args
+            },
+        },
         "checklist": action_fields.checklist_for(device.type),
         "sections": _page_sections(device),
     }

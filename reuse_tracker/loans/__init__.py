@@ -26,6 +26,8 @@ def init_app(app: Flask) -> None:
         api,
         cli,
         day_views,
+        directory_api,
+        directory_views,
         family_views,
         handover_views,
         mediator_panel,
@@ -46,6 +48,8 @@ def init_app(app: Flask) -> None:
         support_views,
         wave_edit_views,
         api,
+        directory_views,
+        directory_api,
     )
     add_feature(app, "loans", [module.__name__ for module in route_modules])
     app.register_blueprint(bp)
@@ -58,6 +62,7 @@ def init_app(app: Flask) -> None:
     add_panel(app, "loans/_mediator_panel.html", mediator_panel.mediator_panel)
     add_panel(app, "loans/_next_wave.html", queries.next_wave_panel)
     app.cli.add_command(cli.privacy)
+    app.cli.add_command(cli.schools)
     add_menu_entry(app, "loans.waves", "calendar-range", _l("Waves"), READ)
     add_menu_entry(app, "loans.families", "house-heart", _l("Families"), READ)
     add_menu_entry(app, "loans.overdue", "alarm", _l("Overdue loans"), FAMILY_STAFF, "more")

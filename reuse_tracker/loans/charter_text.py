@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import jinja2
+import jinja2.meta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from jinja2.sandbox import SandboxedEnvironment
@@ -17,6 +19,7 @@ from reuse_tracker.extensions import db
 from reuse_tracker.loans.models import CharterSection
 
 LOCALES = ("fr", "en")
+LANGUAGE_TITLES = {"fr": _l("French text"), "en": _l("English text")}
 MAX_SECTION_LENGTH = 5000
 SECTION_TITLES = {
     "introduction": _l("Purpose and parties"),
@@ -44,6 +47,38 @@ PLACEHOLDERS = {
     "wave": _l("the wave"),
     "programme": _l("the programme's name"),
 }
+
+#: The same placeholders by their French names (one word each), for texts written in French.
+FRENCH_NAMES = {
+    "family": "famille",
+    "parent": "parent",
+    "child_class": "classe",
+    "school": "ecole",
+    "device": "equipement",
+    "model": "modele",
+    "serial": "serie",
+    "association": "association",
+    "due_on": "retour",
+    "duration_months": "duree",
+    "retention_months": "conservation",
+    "wave": "vague",
+    "programme": "programme",
+}
+
+
+def placeholders_for(locale: str) -> dict[str, Any]:
+    """The placeholders as the editor lists them: French names for a French reader."""
+    if locale == "fr":
+        return {FRENCH_NAMES[name]: meaning for name, meaning in PLACEHOLDERS.items()}
+    return dict(PLACEHOLDERS)
+
+
+def _with_french_names(context: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        **context,
+        **{french: context[name] for name, french in FRENCH_NAMES.items() if name in context},
+    }
+
 
 # fmt: off
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -110,6 +145,13 @@ DEFAULTS: dict[str, dict[str, str]] = {
     },
 }
 # fmt: on
+# The French texts name their placeholders in French.
+for _texts in DEFAULTS.values():
+    _texts["fr"] = re.sub(
+        r"\{\{ (\w+) \}\}",
+        lambda match: "{{ " + FRENCH_NAMES.get(match.group(1), match.group(1)) + " }}",
+        _texts["fr"],
+    )
 
 _environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
 
@@ -121,7 +163,7 @@ def sample_context() -> dict[str, str]:
 
 def render_section(body: str, context: Mapping[str, Any]) -> str:
     """Render one section's template in the sandbox; raise jinja2 errors on a bad template."""
-    return _environment.from_string(body).render(**context)
+    return _environment.from_string(body).render(**_with_french_names(context))
 
 
 def stored_texts(locale: str) -> dict[str, str]:
@@ -154,14 +196,27 @@ def render_sections(locale: str, context: Mapping[str, Any]) -> list[tuple[str, 
 
 
 def _problem(body: str) -> str | None:
+    """What keeps ``body`` from being used, in the reader's words (never jinja's English)."""
     if len(body) > MAX_SECTION_LENGTH:
         return str(_l("must be at most %(n)s characters", n=MAX_SECTION_LENGTH))
     try:
+        parsed = _environment.parse(body)
+    except jinja2.TemplateSyntaxError as error:
+        return str(_l("the text cannot be read near line %(n)s: check the {{ }}", n=error.lineno))
+    known = set(PLACEHOLDERS) | set(FRENCH_NAMES.values())
+    unknown = sorted(jinja2.meta.find_undeclared_variables(parsed) - known)
+    if unknown:
+        return str(
+            _l(
+                "unknown placeholder %(names)s; the placeholders are: %(known)s",
+                names=", ".join("{{ " + name + " }}" for name in unknown),
+                known=", ".join(FRENCH_NAMES.values()),
+            )
+        )
+    try:
         render_section(body, sample_context())
-    except jinja2.UndefinedError as error:
-        return str(_l("unknown placeholder: %(error)s", error=error.message))
-    except jinja2.TemplateError as error:
-        return str(_l("the template cannot be read: %(error)s", error=error.message or ""))
+    except jinja2.TemplateError:
+        return str(_l("the text cannot be read: check the {{ }}"))
     return None
 
 
@@ -178,7 +233,12 @@ def save_texts(texts: Mapping[str, str], actor: User | None) -> None:
                 errors[f"{locale}.{section}"] = problem
             wanted[(locale, section)] = None if default else body
     if errors:
-        raise ValidationError(_l("Some texts cannot be used."), errors)
+        labels = {
+            f"{locale}.{section}": f"{LANGUAGE_TITLES[locale]} · {SECTION_TITLES[section]}"
+            for locale in LOCALES
+            for section in SECTIONS
+        }
+        raise ValidationError(_l("Some texts cannot be used."), errors, labels)
     existing = {
         (row.locale, row.section): row for row in db.session.scalars(sa.select(CharterSection))
     }

@@ -1,4 +1,4 @@
-"""``flask privacy purge``: pseudonymise the families whose loans closed long ago."""
+"""``flask privacy purge`` (families whose loans closed long ago) and ``flask schools import``."""
 
 from __future__ import annotations
 
@@ -46,5 +46,37 @@ def purge(dry_run: bool, days: int | None) -> None:
     click.secho(
         f"Pseudonymised {count} famil{'y' if count == 1 else 'ies'} "
         f"(retention {retention} days); references and loan figures kept.",
+        fg="green",
+    )
+
+
+@click.group(help="Manage the schools of the programme.")
+def schools():
+    pass
+
+
+@schools.command(
+    "import",
+    help="Create or update schools, by UAI, from the national directory's CSV export "
+    "(Annuaire de l'éducation, ';'-separated UTF-8).",
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_schools(file: str):
+    from pathlib import Path
+
+    from reuse_tracker.cli import fail
+    from reuse_tracker.errors import UserError
+    from reuse_tracker.loans import directory
+
+    try:
+        result = directory.import_rows(directory.read(Path(file).read_bytes()))
+    except UserError as error:
+        db.session.rollback()
+        details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
+        fail(f"{error.message} {details}".strip())
+    db.session.commit()
+    click.secho(
+        f"{result.created} schools created, {result.updated} updated, "
+        f"{result.unchanged} unchanged.",
         fg="green",
     )

@@ -242,7 +242,7 @@ def charter_settings():
         texts=texts,
         errors=errors,
         titles=charter_text.SECTION_TITLES,
-        placeholders=charter_text.PLACEHOLDERS,
+        placeholders=charter_text.placeholders_for(str(get_locale())),
         locales=charter_text.LOCALES,
         current=str(get_locale() or "fr"),
     ), 422 if errors else 200

@@ -14,7 +14,7 @@ from reuse_tracker.devices.fields import (
     clean_serial,
     clean_sha256,
 )
-from reuse_tracker.workshop import parts
+from reuse_tracker.workshop import ecoorganisations, parts
 from reuse_tracker.workshop import services as handlers
 
 ERASURE_FIELDS = (
@@ -92,7 +92,14 @@ GRADE_FIELDS = (
 
 RECYCLE_FIELDS = (
     Field("weight_kg", _l("Weight (kg)"), "decimal", True, minimum=0.01, maximum=50),
-    Field("channel", _l("WEEE channel (eco-organisation)"), required=True, max_length=80),
+    Field(
+        "channel",
+        _l("WEEE channel (eco-organisation)"),
+        required=True,
+        max_length=80,
+        cleaner=lambda name: ecoorganisations.canonical(name),
+        suggestions=lambda: ecoorganisations.listed(),
+    ),
     Field("reference", _l("Pick-up reference"), max_length=80),
     Field("collected_on", _l("Collected on"), "date"),
     Field(

@@ -168,3 +168,20 @@ def register_openapi(app) -> None:
     """Describe the workshop's API routes and schemas in the OpenAPI document."""
     add_operation(app, "api.workshop.erasure_log", _describe_erasure_log)
     add_schemas(app, "workshop", _schemas)
+
+
+@bp.post("/devices/<asset_tag>/hardware")
+@roles_required(*WORKSHOP)
+def hardware_report(asset_tag: str) -> Response:
+    """Read the machine's hardware reports (multipart ``file``, several allowed, or one raw
+    body): fill the specs it lacks, flag a serial mismatch, list its disks and their health."""
+    from reuse_tracker.workshop import hardware_service
+
+    device = device_by_tag(asset_tag)
+    if request.mimetype == "multipart/form-data":
+        files = [upload.read() for upload in request.files.getlist(FILE_FIELD)]
+    else:
+        files = [request.get_data(cache=False)] if request.content_length else []
+    result = hardware_service.apply(device, hardware_service.read(files), actor=current_actor())
+    db.session.commit()
+    return jsonify({"device": serializers.device(device, current_actor()), **result})

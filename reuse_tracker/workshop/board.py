@@ -307,3 +307,21 @@ def devices_at_step(step: str) -> sa.ColumnElement:
 def step_filter() -> tuple[dict, Callable[[str], sa.ColumnElement]]:
     """The workshop steps and their condition, for the core's device list (a provider)."""
     return STEP_TITLES, devices_at_step
+
+
+def queue_panel(user) -> dict | None:
+    """The dashboard's card for technicians: what waits at each step, the oldest first."""
+    from reuse_tracker.vocabulary import Role
+
+    if user is None or user.role != Role.WORKSHOP:
+        return None
+    columns = queue(per_step=3)
+    return {
+        "steps": [
+            (step, columns[step], columns[step][0].total if columns[step] else 0)
+            for step in STEPS
+            if step != "ready"
+        ],
+        "step_titles": STEP_TITLES,
+        "next_action": NEXT_ACTION,
+    }

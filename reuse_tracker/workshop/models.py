@@ -88,3 +88,20 @@ class ScanBatchEntry(db.Model):
     #: The event the batch recorded on this device.
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("device_events.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EcoOrganisation(db.Model):
+    """An éco-organisme or collector the WEEE pick-ups may name; coordinators edit the list.
+
+    The built-in ones (``ecoorganisations.BUILT_IN``) need no row; a row adds another one, or
+    withdraws a built-in one (``is_active`` false).
+    """
+
+    __tablename__ = "eco_organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    #: The name folded (case, spaces, dashes): "Eco-systèmes" and "ecosystemes" are one.
+    name_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -38,7 +38,12 @@ def test_a_device_is_answered_with_its_history_and_the_callers_next_actions(api,
     assert (answer["status"], answer["version"], answer["grade"]) == ("received", 1, None)
     assert (answer["cpu"], answer["ram_gb"], answer["weight_kg"]) == ("i5-8350U", 8, 1.6)
     assert answer["donation"]["reference"].startswith("DON-2026-")
-    assert answer["allowed_actions"] == ["start_reconditioning", "harvest", "recycle"]
+    assert answer["allowed_actions"] == [
+        "start_reconditioning",
+        "harvest",
+        "recycle",
+        "correct_details",
+    ]
     assert answer["current_loan"] is None
     [intake] = answer["events"]
     assert intake["seq"] == 1 and intake["action"] == "intake"

@@ -45,7 +45,7 @@ def test_a_device_goes_from_received_to_ready_with_one_event_per_action(make_dev
 def test_an_action_not_allowed_now_is_refused_and_changes_nothing(make_device, status, action):
     device = make_device(status)
     version = device.version
-    data = {"grade": "A"} if action == "grade" else {"weight_kg": 2, "channel": "x"}
+    data = {"grade": "A"} if action == "grade" else {"weight_kg": 2, "channel": "ecosystem"}
     with pytest.raises(ConflictError):
         services.perform(device, action, data, actor=None)
     db.session.rollback()

@@ -160,9 +160,9 @@ def test_the_city_rewrites_a_section_and_the_charter_uses_it(french, client, log
 @pytest.mark.parametrize(
     ("body", "problem"),
     [
-        ("{{ famille }}", "famille"),
-        ("{{ family.__class__.__mro__ }}", "template"),
-        ("{% for x in %}", "template"),
+        ("{{ famile }}", "famile"),  # a typo ("{{ famille }}" is the French name)
+        ("{{ family.__class__.__mro__ }}", "cannot be read"),
+        ("{% for x in %}", "cannot be read"),
         ("x" * 5001, "5000"),
     ],
 )
@@ -180,3 +180,19 @@ def test_the_settings_page_shows_both_languages(client, login):
     page = client.get("/charter/settings").text
     assert 'name="fr.family"' in page and 'name="en.family"' in page
     assert "{{ due_on }}" in page
+
+
+def test_the_french_editor_names_the_placeholders_in_french(client, login, french):
+    login("coordinator")
+    page = client.get("/charter/settings").text
+    assert "<code>{{ famille }}</code>" in page and "<code>{{ retour }}</code>" in page
+    assert "<code>{{ due_on }}</code>" not in page
+    response = client.post("/charter/settings", data={"fr.family": "La {{ famile }} s'engage."})
+    assert response.status_code == 422
+    assert "Texte français · " in response.text and "{{ famile }}" in response.text
+    assert "undefined" not in response.text and "is not" not in response.text
+    body = "La famille {{ famille }} rend {{ equipement }} le {{ retour }}."
+    assert client.post("/charter/settings", data={"fr.family": body}).status_code == 302
+    assert charter_text.render_section(
+        body, {"family": "F-1", "device": "RT-1", "due_on": "x"}
+    ) == ("La famille F-1 rend RT-1 le x.")
