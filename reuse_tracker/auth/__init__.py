@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
-from reuse_tracker.features import add_feature
+from reuse_tracker.features import add_feature, add_menu_entry
 
 bp = Blueprint("auth", __name__)
 
 
 def init_app(app: Flask) -> None:
     """Serve sign-in and sign-out; add ``flask users`` and ``flask tokens``."""
-    from reuse_tracker.auth import cli, views
+    from reuse_tracker.auth import audit_views, cli, views
+    from reuse_tracker.auth.models import Role
 
-    add_feature(app, "auth", [views.__name__])
+    add_feature(app, "auth", [views.__name__, audit_views.__name__])
     app.register_blueprint(bp)
+    add_menu_entry(app, "auth.audit", "journal-check", _l("Audit log"), [Role.ADMIN], "more")
     app.cli.add_command(cli.users)
     app.cli.add_command(cli.tokens)
