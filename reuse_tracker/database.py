@@ -67,3 +67,18 @@ def cyclic_gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def refusable() -> Iterator[None]:
+    """Run statements the database may refuse (a unique key), so that the caller can go on.
+
+    PostgreSQL aborts the whole transaction on a refused statement: a savepoint keeps the
+    rest. SQLite undoes only the refused statement, and pysqlite would commit a savepoint
+    that opens the transaction (it sends no BEGIN before SAVEPOINT), so none is taken there.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        yield
+        return
+    with db.session.begin_nested():
+        yield

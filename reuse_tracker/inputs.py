@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug import routing
 
@@ -190,9 +190,6 @@ class InputRefused(ValidationError):
 
 
 def _request_values() -> Iterable[tuple[str, str]]:
-    for name, value in (request.view_args or {}).items():
-        if isinstance(value, str):
-            yield name, value
     yield from request.args.items(multi=True)
     if request.mimetype != "application/json":
         yield from request.form.items(multi=True)
@@ -211,6 +208,9 @@ def refuse_unstorable() -> None:
     """Refuse a query, path or form value carrying a control character or too long to store."""
     if request.endpoint in {"static", "bootstrap.static"}:
         return
+    for value in (request.view_args or {}).values():
+        if isinstance(value, str) and storable_problem(value) is not None:
+            abort(404)  # a path that no record's name can hold names nothing
     errors = {
         name[:60]: problem
         for name, value in _request_values()

@@ -5,11 +5,14 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from reuse_tracker.auth import services
+from reuse_tracker.auth import audit, services
 from reuse_tracker.auth.models import Role
 from reuse_tracker.cli import fail
 from reuse_tracker.errors import UserError
 from reuse_tracker.extensions import db
+
+#: How the audit log names changes made on the server's command line.
+CLI = "flask (command line)"
 
 
 @click.group(help="Manage user accounts.")
@@ -31,12 +34,13 @@ def users():
     prompt=True,
     hide_input=True,
     confirmation_prompt=True,
-    help="Password (asked for when omitted; at least 10 characters).",
+    help="Password (asked for when omitted; at least 12 characters, not a common one).",
 )
 @with_appcontext
 def create_user(email: str, role: str, name: str | None, password: str):
     try:
         user = services.create_user(email, role, password, name)
+        audit.record("user.created", f"user:{user.id}", {"role": role}, actor_label=CLI)
     except UserError as error:
         db.session.rollback()
         details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
@@ -59,5 +63,8 @@ def create_token(email: str, name: str):
     if user is None:
         fail(f"No user with the email {email}.")
     token = services.create_token(user, name)
+    audit.record(
+        "token.created", f"user:{user.id}", {"prefix": token[:10], "name": name}, actor_label=CLI
+    )
     db.session.commit()
     click.echo(token)

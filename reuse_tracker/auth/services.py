@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -14,7 +16,38 @@ from reuse_tracker.db_types import utcnow
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+#: Passwords long enough but known to every attacker's list (one a line, ``#`` comments).
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """Return the bundled list of common passwords, lower-cased."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
+
+
+def check_password(password: str, email: str = "") -> None:
+    """Refuse a password under the policy: too short, too common, or the e-mail itself."""
+    problem = None
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        problem = _l("at least %(n)s characters", n=MIN_PASSWORD_LENGTH)
+    elif password.strip().lower() in common_passwords():
+        problem = _l("this password is in the lists of common passwords: choose another")
+    elif email and password.strip().lower() in {email.lower(), email.split("@")[0].lower()}:
+        problem = _l("must not be your email address")
+    if problem is not None:
+        raise ValidationError(
+            _l("The password does not meet the policy."), {"password": str(problem)}
+        )
+
+
+def set_password(user: User, password: str) -> None:
+    """Give ``user`` a new password after checking it against the policy; flush."""
+    check_password(password, user.email)
+    user.set_password(password)
+    db.session.flush()
 
 
 def normalise_email(raw: str) -> str:
@@ -30,11 +63,7 @@ def create_user(email: str, role: str, password: str, name: str | None = None) -
     email = normalise_email(email)
     if role not in set(Role):
         raise ValidationError(_l("Unknown role."), {"role": ", ".join(Role)})
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            _l("Password too short."),
-            {"password": str(_l("at least %(n)s characters", n=MIN_PASSWORD_LENGTH))},
-        )
+    check_password(password, email)
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
         raise ValidationError(_l("A user with this email already exists."), {"email": email})
     user = User(email=email, role=role, name=name or email.split("@")[0])

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from reuse_tracker import inputs
-from reuse_tracker.auth import bp, services
+from reuse_tracker.auth import audit, bp, services
 from reuse_tracker.auth.forms import LoginForm
 from reuse_tracker.auth.models import User
 from reuse_tracker.extensions import db, limiter, login_manager
@@ -46,8 +46,12 @@ def login():
         if user and user.is_active and user.check_password(form.password.data):
             login_user(user, remember=form.remember.data)
             services.touch_login(user)
+            audit.record("login.succeeded", f"user:{user.id}", actor=user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
+        tried = (form.email.data or "").strip()[:254]
+        audit.record("login.failed", details={"email": tried}, actor_label=tried)
+        db.session.commit()
         flash(_("Wrong email or password."), "danger")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
@@ -56,6 +60,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    audit.record("logout", f"user:{current_user.id}", actor=current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -41,7 +41,8 @@ class Device(db.Model):
     model: Mapped[str] = mapped_column(sa.String(120))
     serial: Mapped[str] = mapped_column(sa.String(80))
     #: Serial upper-cased without spaces or dashes, to find duplicates.
-    serial_key: Mapped[str] = mapped_column(sa.String(80), index=True)
+    #: One device per serial: the database refuses a second (a race between donations loses).
+    serial_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
     #: The donor's own inventory number, as printed on its asset register.
     donor_asset_number: Mapped[str | None] = mapped_column(sa.String(80))
     cpu: Mapped[str | None] = mapped_column(sa.String(120))

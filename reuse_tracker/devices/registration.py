@@ -17,14 +17,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy.dialects import postgresql
 
-from reuse_tracker import inputs, sequences
+from reuse_tracker import database, inputs, sequences
 from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices import counts
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import DEVICE_TYPES, Device, DeviceEvent, PreprintedTag
 from reuse_tracker.devices.scanning import scanned_tag
-from reuse_tracker.errors import ValidationError
+from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
 
 
@@ -353,17 +353,43 @@ def intake(
     now = at or utcnow()
     columns = dict(zip(DeviceSpec._fields, zip(*specs, strict=True), strict=True))
     columns["asset_tag"] = _tags_for(specs)
-    _insert_many(
-        Device.__table__,
-        columns,
-        donation_id=donation.id,
-        status=Status.RECEIVED.value,
-        version=1,
-        created_at=now,
-        status_changed_at=now,
-    )
+    try:
+        with database.refusable():
+            _insert_many(
+                Device.__table__,
+                columns,
+                donation_id=donation.id,
+                status=Status.RECEIVED.value,
+                version=1,
+                created_at=now,
+                status_changed_at=now,
+            )
+    except sa.exc.IntegrityError:
+        # Another donation registered one of these serials since they were checked.
+        raise _serials_taken(specs) from None
     _insert_intake_events(donation, actor, now)
     counts.received(columns["type"])
+
+
+def _serials_taken(specs: Sequence[DeviceSpec]) -> ConflictError:
+    """The refusal of a donation that lost a race for a serial, naming the serials."""
+    taken = {key: tag for key, tag in _registered_serials([spec.serial_key for spec in specs])}
+    serials = [spec.serial for spec in specs if spec.serial_key in taken]
+    problem = str(
+        _l(
+            "serial already registered as %(tag)s",
+            tag=", ".join(sorted(set(taken.values()))[:10]),
+        )
+        if taken
+        else _l("registered by someone else meanwhile")
+    )
+    return ConflictError(
+        _l(
+            "Serial %(serials)s was registered meanwhile; nothing was recorded.",
+            serials=", ".join(serials[:10]),
+        ),
+        {"serial": problem},
+    )
 
 
 def _insert_intake_events(donation, actor: User | None, now: datetime) -> None:
@@ -449,9 +475,14 @@ def _copy(
     """Load rows with ``COPY ... FROM STDIN``; psycopg's executemany goes a row at a time."""
     quote = connection.dialect.identifier_preparer.quote
     statement = f"COPY {quote(table.name)} ({', '.join(quote(name) for name in names)}) FROM STDIN"
-    with connection.connection.dbapi_connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
+    dbapi = connection.connection.dbapi_connection
+    try:
+        with dbapi.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except connection.dialect.loaded_dbapi.IntegrityError as error:
+        # Below SQLAlchemy: wrap it as SQLAlchemy would, so callers catch one kind.
+        raise sa.exc.IntegrityError(statement, None, error) from error
 
 
 def _bound(values: Sequence[Any], type_: sa.types.TypeEngine, dialect) -> Sequence[Any]:

@@ -9,11 +9,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from reuse_tracker import clock
+from reuse_tracker import clock, csv_export
 from reuse_tracker.auth.access import EDIT_INTAKE, roles_required
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
@@ -193,12 +193,11 @@ def import_confirm():
 @bp.route("/donations/import/template.csv")
 @roles_required(*EDIT_INTAKE)
 def import_template():
-    body = f"\ufeff{csv_import.TEMPLATE_HEADER}\r\n".encode()
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=modele-import-equipements.csv"},
-    )
+    header = csv_import.TEMPLATE_HEADER.split(";")
+    return csv_export.response("".join(csv_export.stream(header, [])), _TEMPLATE_NAME)
+
+
+_TEMPLATE_NAME = "modele-import-equipements.csv"
 
 
 def _upload_dir() -> Path:

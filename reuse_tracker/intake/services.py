@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
-from reuse_tracker import clock, inputs, sequences
+from reuse_tracker import clock, database, inputs, sequences
 from reuse_tracker.auth.models import User
 from reuse_tracker.database import cyclic_gc_paused
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices import registration
-from reuse_tracker.errors import ValidationError
+from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.intake.models import DONOR_KINDS, Donation, Donor
 
@@ -112,10 +112,7 @@ def find_or_create_donor(data: Mapping[str, Any]) -> Donor:
             sa.select(Donor).where(sa.func.lower(Donor.name) == clean["name"].lower())
         )
     if donor is None:
-        donor = Donor(**clean)
-        db.session.add(donor)
-        db.session.flush()
-        return donor
+        return _create_donor(clean)
     for key, value in clean.items():
         if value and key != "name" and getattr(donor, key) is None:
             setattr(donor, key, value)
@@ -124,6 +121,25 @@ def find_or_create_donor(data: Mapping[str, Any]) -> Donor:
             _l("The donor's details are invalid."),
             {"donor.siret": str(_l("%(name)s is registered with another SIRET", name=donor.name))},
         )
+    return donor
+
+
+def _create_donor(clean: dict[str, Any]) -> Donor:
+    """Add a new donor; when another request created the same one meanwhile, refuse (409)."""
+    donor = Donor(**clean)
+    try:
+        with database.refusable():
+            db.session.add(donor)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        field = "donor.siret" if clean["siret"] else "donor.name"
+        raise ConflictError(
+            _l(
+                "The donor %(name)s was registered meanwhile: send the donation again.",
+                name=clean["name"],
+            ),
+            {field: str(_l("registered by someone else meanwhile"))},
+        ) from None
     return donor
 
 

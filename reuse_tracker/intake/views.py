@@ -22,7 +22,7 @@ from reuse_tracker import clock, inputs
 from reuse_tracker.auth.access import EDIT_INTAKE, READ, current_actor, roles_required
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device
-from reuse_tracker.errors import ValidationError
+from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.features import registry
 from reuse_tracker.intake import bp, receipt, services
@@ -151,10 +151,10 @@ def new():
             notes=form.notes.data or "",
             row_label=labels.__getitem__,
         )
-    except ValidationError as error:
+    except (ValidationError, ConflictError) as error:
         db.session.rollback()
         summary = show_errors(form, error.fields, dict(zip(labels, positions, strict=True)))
-        return _render_new(form, summary=summary, message=error.message), 422
+        return _render_new(form, summary=summary, message=error.message), error.status
     db.session.commit()
     message = ngettext(
         "Donation %(reference)s recorded: %(num)s device.",

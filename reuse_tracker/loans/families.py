@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from reuse_tracker import clock, sequences
+from reuse_tracker import clock, database, sequences
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import ConflictError, ValidationError
@@ -145,8 +145,15 @@ def create_family(data: Mapping[str, Any], actor: User | None) -> Family:
         raise ValidationError(INVALID, errors)
     family = Family(reference=reference)
     _apply(family, values, bool(data.get("consent")), actor)
-    db.session.add(family)
-    db.session.flush()
+    try:
+        with database.refusable():
+            db.session.add(family)
+            db.session.flush()
+    except sa.exc.IntegrityError:  # the same reference, given by another request meanwhile
+        raise ConflictError(
+            _l("A family already has the reference %(ref)s.", ref=reference),
+            {"reference": str(_l("already used"))},
+        ) from None
     return family
 
 

@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
-from reuse_tracker import clock, inputs
+from reuse_tracker import clock, csv_export, inputs
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
 from reuse_tracker.devices import services as actions
 from reuse_tracker.errors import ConflictError, UserError, ValidationError
@@ -95,10 +95,8 @@ def weee_register():
         # Answered on the register's page, with the form: never a dead end.
         return redirect(url_for("workshop.weee_page", **request.args))
     filename = f"registre-deee-{start.isoformat()}-{end.isoformat()}.csv"
-    return Response(
-        weee.register_chunks(start, end, clock.zone(), _own_context()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return csv_export.response(
+        weee.register_chunks(start, end, clock.zone(), _own_context()), filename
     )
 
 

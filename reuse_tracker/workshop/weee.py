@@ -17,8 +17,6 @@ date of removal, usual designation, waste code, quantity in tonnes, treatment co
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, time, timedelta
@@ -29,6 +27,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from reuse_tracker import csv_export
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.extensions import db
 
@@ -49,7 +48,9 @@ DESIGNATIONS = {
     "monitor": _l("WEEE — flat-panel monitors"),
     "desktop": _l("WEEE — desktop computer units"),
 }
-BOM = "\ufeff"
+BOM = csv_export.BOM
+#: Devices read per query while the register streams.
+BATCH = 1000
 
 
 def max_weight_kg(device_type: str) -> float:
@@ -82,13 +83,14 @@ def register_chunks(
     end: date,
     zone: ZoneInfo,
     context: Callable[[], AbstractContextManager],
-    batch: int = 1000,
+    batch: int | None = None,
 ) -> Iterator[str]:
     """Yield the register as CSV text, BOM first and total last, ``batch`` devices at a time.
 
     Each batch is its own keyset query run inside ``context()`` (an application context): no
     cursor or transaction stays open between two chunks of a long download.
     """
+    batch = batch or BATCH
     total, count, after = Decimal(0), 0, None
     with context():
         first = BOM + _csv_line(header())
@@ -166,6 +168,4 @@ def _removals(start: date, end: date, zone: ZoneInfo, after: tuple | None) -> sa
 
 
 def _csv_line(cells: list[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(cells)
-    return buffer.getvalue()
+    return csv_export.line(cells)

@@ -72,8 +72,8 @@ def test_users_create_refuses_a_short_password(runner):
     result = _create(runner, "someone@example.org", "viewer", "--password", "short")
 
     assert result.exit_code == 1
-    assert "Password too short" in result.output
-    assert "at least 10 characters" in result.output
+    assert "The password does not meet the policy" in result.output
+    assert "at least 12 characters" in result.output
     assert _users() == 0
 
 

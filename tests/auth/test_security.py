@@ -1,0 +1,215 @@
+"""Security headers, cookies, idle sessions, the password policy and login rate limiting."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from reuse_tracker import create_app
+from reuse_tracker.auth import services
+from reuse_tracker.errors import ValidationError
+from tests.conftest import PASSWORD, unavailable
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "reuse_tracker" / "templates"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def test_every_page_sends_the_security_headers(client, login):
+    login("viewer")
+    answer = client.get("/devices")
+    csp = answer.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in answer.headers  # plain HTTP: no HSTS
+
+
+def test_no_template_holds_an_inline_script_or_handler():
+    """The CSP forbids inline scripts: every script is a file of static/js."""
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+    handler = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+    found = []
+    for template in [*TEMPLATES.rglob("*.html"), *ROOT.glob("reuse_tracker/*/templates/**/*.html")]:
+        text = template.read_text(encoding="utf-8")
+        if inline_script.search(text) or handler.search(text):
+            found.append(str(template.relative_to(ROOT)))
+    assert found == []
+
+
+def test_hsts_is_sent_over_https_behind_the_proxy(app):
+    proxied = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": "test",
+            "PROXY_FIX_HOPS": 1,
+        }
+    )
+    answer = proxied.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert answer.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "Strict-Transport-Security" not in proxied.test_client().get("/login").headers
+
+
+def _cookie(answer, name: str) -> str:
+    return next(value for value in answer.headers.getlist("Set-Cookie") if value.startswith(name))
+
+
+def test_session_and_remember_cookies_are_httponly_samesite_and_secure_over_https(app, make_user):
+    user = make_user("viewer")
+    form = {"email": user.email, "password": PASSWORD, "remember": "y"}
+    answer = app.test_client().post("/login", data=form)
+    for name in ("session=", "remember_token="):
+        cookie = _cookie(answer, name)
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        assert "Secure" not in cookie
+    app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    try:
+        answer = app.test_client().post("/login", data=form, base_url="https://localhost")
+        for name in ("session=", "remember_token="):
+            assert "Secure" in _cookie(answer, name)
+    finally:
+        app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+
+
+def test_a_session_ends_after_thirty_minutes_without_a_request(client, login, frozen_clock, app):
+    start = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    frozen_clock(start)
+    login("viewer")
+    assert client.get("/devices").status_code == 200
+    frozen_clock(start + timedelta(minutes=29))
+    assert client.get("/devices").status_code == 200  # each request restarts the count
+    frozen_clock(start + timedelta(minutes=29 + 31))
+    answer = client.get("/devices")
+    assert answer.status_code == 302 and "/login" in answer.location
+    assert client.get("/devices").status_code == 302  # signed out for good
+    assert app.config["SESSION_IDLE_MINUTES"] == 30
+
+
+@pytest.mark.parametrize(
+    "password", ["court", "motdepasse2024", "PASSWORD123456", "azertyuiop123", "qwertyuiop123"]
+)
+def test_a_short_or_common_password_is_refused(app_ctx, password):
+    with pytest.raises(ValidationError) as refused:
+        services.create_user("nouveau@example.org", "viewer", password)
+    assert "password" in refused.value.fields
+
+
+def test_the_password_policy_speaks_french(app_ctx, french):
+    from flask_babel import force_locale
+
+    with force_locale("fr"), pytest.raises(ValidationError) as refused:
+        services.check_password("password1234")
+    assert "mots de passe courants" in refused.value.fields["password"]
+    with force_locale("fr"), pytest.raises(ValidationError) as refused:
+        services.check_password("court")
+    assert "12 caractères au moins" in refused.value.fields["password"]
+
+
+def test_the_email_cannot_be_the_password(app_ctx, make_user):
+    user = make_user("viewer", email="camille.durand.nantes@example.org")
+    with pytest.raises(ValidationError):
+        services.set_password(user, "camille.durand.nantes")
+    services.set_password(user, "une phrase de passe assez longue")
+    assert user.check_password("une phrase de passe assez longue")
+
+
+# --- Login rate limiting across gunicorn workers, kept in Redis ------------------------------
+
+
+def _redis_or_skip() -> None:
+    address = urllib.parse.urlsplit(REDIS_URL)
+    try:
+        with socket.create_connection((address.hostname, address.port or 6379), timeout=2) as s:
+            s.sendall(b"PING\r\n")
+            assert s.recv(7).startswith(b"+PONG")
+    except OSError as error:
+        unavailable(f"Redis is not reachable at {REDIS_URL}: {error}")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def three_workers(app_ctx, database_url, tmp_path):
+    """``gunicorn -w 3`` on this run's database, its login limit kept in Redis."""
+    _redis_or_skip()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test",
+        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": f"rt-test-{uuid.uuid4().hex}",  # this run's counters only
+        "LOGIN_RATE_LIMIT": "5 per minute",
+    }
+    log = tmp_path / "gunicorn.log"
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-w",
+                "3",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "reuse_tracker:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=output,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"gunicorn did not start: {log.read_text()[-2000:]}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_the_login_limit_holds_across_three_workers(three_workers, make_user):
+    user = make_user("viewer")
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{three_workers}/login") as page:
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.read().decode())[1]
+    statuses = []
+    for _attempt in range(12):  # each on a new connection: the workers share them out
+        form = {"csrf_token": token, "email": user.email, "password": "not the password"}
+        try:
+            with opener.open(f"{three_workers}/login", urllib.parse.urlencode(form).encode()):
+                statuses.append(200)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+    assert statuses[:5] == [401] * 5
+    assert statuses[5:] == [429] * 7  # one count for all three workers
