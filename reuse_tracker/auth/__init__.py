@@ -11,7 +11,7 @@ bp = Blueprint("auth", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Serve sign-in, sign-out, the admin pages and the audit log; add ``flask users``, ``flask tokens``."""
+    """Serve sign-in, sign-out, the admin pages and the audit log; add the users and tokens CLI."""
     from reuse_tracker.auth import admin_views, audit_views, cli, views
     from reuse_tracker.auth.models import Role
 
