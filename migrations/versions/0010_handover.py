@@ -1,7 +1,7 @@
 """hand-over: how each charter was signed; families' search text; reminders of late loans
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-02 01:00:00.000000
 
 Written by hand; the migration test compares the result with the models. Loans handed over
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0006'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
