@@ -172,6 +172,7 @@ class Generator:
                     "contact_email": f"it{index}@donateur.example",
                     "address": f"{index} rue du Commerce, 44000 Nantes",
                     "created_at": at(plan.start),
+                    "language": "fr",
                 },
             )
 
@@ -210,6 +211,10 @@ class Generator:
                     "consent_by_id": None,
                     "created_at": at(referred),
                     "pseudonymised_at": None,
+                    # As loans/search.py writes it: reference, name, phone digits, lower case.
+                    "search_text": (
+                        f"fam-{referred.year}-{index:06d} | parent {index} | 06{index:08d}"
+                    ),
                 },
             )
         self.family_school = {row["id"]: row["school_id"] for row in self.rows["families"]}
@@ -371,6 +376,7 @@ class Generator:
                 "closing_note": None,
                 "signature_png": None,
                 "signed_at": None,
+                "charter_way": None,
             }
             loan_rows.append(loan)
             log(
@@ -388,6 +394,7 @@ class Generator:
                 days=1,
             )
             loan.update(
+                charter_way="paper",
                 status="on_loan",
                 handed_over_at=at(day),
                 charter_signed_on=day,
