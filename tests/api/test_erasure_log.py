@@ -76,7 +76,7 @@ def test_the_api_and_the_page_record_the_same_erasures(api, client, login, make_
     client.post("/lang/en")
     client.post(
         f"/devices/{by_page.asset_tag}/nwipe",
-        data={"log": (io.BytesIO(log(TWO_DISKS)), "run.log")},
+        data={"log": (io.BytesIO(log(TWO_DISKS)), "run.log"), "version": str(by_page.version)},
         content_type="multipart/form-data",
     )
     page_records = [event.payload for event in events(by_page, "record_erasure")]
