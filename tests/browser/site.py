@@ -69,8 +69,8 @@ MENUS = {
     ],
     "workshop": [
         "/", "/devices", "/donations", "/scan", "/workshop", "/waves", "/families",
-        "/workshop/parts", "/workshop/weee", "/schools", "/associations", "/metrics",
-        "/opendata", "/donors",
+        "/workshop/parts", "/workshop/weee", "/schools", "/associations", "/opendata",
+        "/donors",
     ],
     "mediator": [
         "/", "/devices", "/donations", "/scan", "/waves", "/families", "/loans/overdue",
@@ -136,6 +136,8 @@ class Site:
     url: str
     database: Path
     records: dict[str, str] = field(default_factory=dict)
+    #: The server's environment, for ``flask`` commands on the same database.
+    env: dict[str, str] = field(default_factory=dict)
     #: The template each filled-in path came from ("/waves/3" -> "/waves/{wave}").
     templates: dict[str, str] = field(default_factory=dict)
 
@@ -168,6 +170,10 @@ class Site:
     def main_pages(self, role: str) -> list[str]:
         """Every main page of ``role``: its menu's, then its detail pages."""
         return [self.path(template) for template in PAGES[role]]
+
+    def flask(self, *args: str) -> str:
+        """Run ``flask --app reuse_tracker ARGS`` on the site's database; return its output."""
+        return _flask(self.env, *args)
 
     def public_pages(self) -> list[str]:
         return [self.path(page) for page in PUBLIC_PAGES]
@@ -317,7 +323,7 @@ def demo_site(folder: Path, cache: Path | None = None) -> Iterator[Site]:
         )
         try:
             _wait_until_up(url, process, log)
-            site = Site(url, database, records)
+            site = Site(url, database, records, env)
             yield site
         finally:
             process.terminate()
