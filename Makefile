@@ -23,7 +23,8 @@ TRANSLATIONS := reuse_tracker/translations
 BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
 
 .DEFAULT_GOAL := help
-.PHONY: help install compile-translations run demo-reset test lint bench translations clean distclean
+.PHONY: help install compile-translations run demo-reset test lint bench translations clean distclean \
+	browser-tools screenshots
 
 help:
 	@echo "make run           set up, migrate, load the demo into an empty database, serve on http://$(HOST):$(PORT)"
@@ -31,6 +32,8 @@ help:
 	@echo "make test          run the test suite (PYTEST_ARGS=... to pass options)"
 	@echo "make lint          ruff check and ruff format --check"
 	@echo "make bench         run the benchmarks (benchmarks/*.py)"
+	@echo "make browser-tools install what the browser tests inject into pages (axe-core, from npm)"
+	@echo "make screenshots   every main page of every role, desktop and phone, into docs/screens/"
 	@echo "make translations  extract the strings and update the catalogues ($(LANGUAGES))"
 	@echo "make clean         remove caches, build files and compiled catalogues (distclean: the venv too)"
 
@@ -82,6 +85,15 @@ bench: compile-translations
 		$(BIN)/python "$$script" || exit $$?; \
 	done; \
 	if [ -z "$$found" ]; then echo "No benchmark in benchmarks/." >&2; exit 1; fi
+
+# The browser tests' JavaScript tools (axe-core), pinned by tests/browser/package-lock.json.
+browser-tools:
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install npm" >&2; exit 1; }
+	npm ci --prefix tests/browser --no-audit --no-fund
+
+# The demo on a new SQLite database, served, signed in as each role (needs /usr/bin/chromium).
+screenshots: compile-translations
+	$(BIN)/python -m tests.browser.screenshots --out docs/screens --cache .pytest_cache/d/demo-site
 
 translations: $(STAMP)
 	mkdir -p $(TRANSLATIONS)
