@@ -135,6 +135,8 @@ FORMS = [
             "child_class": "CM1",
             "device_type": "laptop",
             "wave": "{wave}",
+            "association": "{association}",
+            "referred_on": "2026-11-02",
             "parent_name": "Famille Hostile",
             "consent": "y",
         },
@@ -203,7 +205,12 @@ API_CALLS = [
     (
         "family",
         "/families",
-        {"wave": "{wave}", "school": "{school_uai}"},
+        {
+            "wave": "{wave}",
+            "school": "{school_uai}",
+            "child_class": "CM1",
+            "association": "{association}",
+        },
         {"wave": NUMBERS[:8] + JSON_NUMBERS, "school": NUMBERS[:8] + TEXTS, "reference": TEXTS},
     ),
     (
@@ -237,11 +244,12 @@ def world(app_ctx, make_donation, make_user, client, monkeypatch):
     device = db.session.scalar(sa.select(Device).where(Device.donation_id == donation.id))
     services.perform(device, "start_reconditioning", {}, actor=None)
     school = programme.create_school({"name": "École H", "uai": uai(1), "network": "REP+"})
-    programme.create_association({"name": "Asso H"})
+    association = programme.create_association({"name": "Asso H"})
     wave = programme.create_wave(
         {"name": "Vague H", "starts_on": date(2031, 9, 1), "targets": {"laptop": 3}}
     )
-    families.create_family({"wave": wave.id, "school": school.id, "device_type": "laptop"}, None)
+    referral = {"school": school.id, "child_class": "CM1", "association": association.id}
+    families.create_family({"wave": wave.id, "device_type": "laptop", **referral}, None)
     db.session.commit()
     callers = {}
     for role in ROLES:
@@ -261,6 +269,7 @@ def world(app_ctx, make_donation, make_user, client, monkeypatch):
         "school": school.id,
         "school_uai": school.uai,
         "wave_version": wave.version,
+        "association": association.id,
     }
     return names, callers
 

@@ -54,6 +54,7 @@ class Scenario:
     families: dict[str, Any]
     schools: dict[str, Any]
     wave: Any
+    association: Any = None
 
 
 def _act(device: Device, when: datetime, *steps: tuple[str, dict[str, Any]]) -> None:
@@ -110,6 +111,7 @@ def scenario(app_ctx) -> Scenario:
                 "schools": [s1.id, s2.id],
             }
         )
+        association = programme.create_association({"name": "Association Exemple"})
         people = {}
         for name, school, kind in (
             ("F0", s1, "laptop"),
@@ -119,7 +121,13 @@ def scenario(app_ctx) -> Scenario:
             ("F4", s2, "tablet"),
         ):
             people[name] = families.create_family(
-                {"wave": wave.id, "school": school.id, "device_type": kind, "child_class": "CM1"},
+                {
+                    "wave": wave.id,
+                    "school": school.id,
+                    "device_type": kind,
+                    "child_class": "CM1",
+                    "association": association.id,
+                },
                 None,
             )
         db.session.commit()
@@ -149,5 +157,9 @@ def scenario(app_ctx) -> Scenario:
     )
     _lend(d1, people["F2"], wave, at(11, 20))
     return Scenario(
-        {"D1": d1, "D2": d2, "D3": d3, "D4": d4, "D5": d5}, people, {"S1": s1, "S2": s2}, wave
+        {"D1": d1, "D2": d2, "D3": d3, "D4": d4, "D5": d5},
+        people,
+        {"S1": s1, "S2": s2},
+        wave,
+        association,
     )
