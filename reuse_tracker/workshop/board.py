@@ -292,12 +292,14 @@ STEP_TITLES = {
 
 def devices_at_step(step: str) -> sa.ColumnElement:
     """A condition on ``Device``: the device waits at workshop ``step`` (the board's rule)."""
+    if step in STATUS_STEPS:  # its state alone decides
+        return Device.status.in_(STATUS_STEPS[step])
     flags = _workshop_flags()
     at_step = (
         sa.select(Device.id)
         .outerjoin(flags, flags.c.device_id == Device.id)
         .where(
-            Device.status.in_((Status.RECEIVED, Status.RETURNED, Status.IN_WORKSHOP)),
+            Device.status == Status.IN_WORKSHOP,
             _step(flags) == step,
         )
     )

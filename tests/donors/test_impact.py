@@ -16,8 +16,8 @@ def text_of(pdf: bytes) -> str:
 
 
 @pytest.fixture
-def metrics_provider(app):
-    """Stand in for the metrics feature's ``donor_impact`` provider."""
+def metrics_provider(app, monkeypatch):
+    """Stand in for the metrics feature's ``donor_impact`` provider (the real one is restored)."""
     calls = []
 
     def donor_impact(donor_id: int) -> dict:
@@ -33,13 +33,19 @@ def metrics_provider(app):
             "method_note": "New-device footprint × avoided share 0.74 (ADEME Base Empreinte).",
         }
 
-    providers = registry(app).providers
-    providers["donor_impact"] = donor_impact
-    yield calls
-    del providers["donor_impact"]
+    monkeypatch.setitem(registry(app).providers, "donor_impact", donor_impact)
+    return calls
 
 
-def test_without_metrics_the_portal_counts_and_states_no_co2e(client, make_donor_case):
+@pytest.fixture
+def without_metrics(app, monkeypatch):
+    """A deployment without the metrics feature: no ``donor_impact`` provider."""
+    monkeypatch.delitem(registry(app).providers, "donor_impact", raising=False)
+
+
+def test_without_metrics_the_portal_counts_and_states_no_co2e(
+    client, make_donor_case, without_metrics
+):
     case = make_donor_case("Lambda SA", 2)
     page = client.get(case.url).text
     assert 'id="total-received">2<' in page and "kg CO2e" not in page

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from pypdf import PdfReader
@@ -88,9 +87,7 @@ def test_long_caption_is_cut_with_an_ellipsis() -> None:
     assert caption[0] not in text
 
 
-def test_a_thousand_labels_render_quickly() -> None:
-    labels = make_labels(1000, first=10_000)
-    started = time.perf_counter()
-    pdf = render_labels(labels, "avery-l7651")
-    assert time.perf_counter() - started < 5.0  # ~0.5 s on an idle core; generous for CI
+def test_a_thousand_labels_fill_their_sheets() -> None:
+    """A long run pages correctly (its speed is measured in benchmarks/labels_bench.py)."""
+    pdf = render_labels(make_labels(1000, first=10_000), "avery-l7651")
     assert len(read(pdf).pages) == 16

@@ -40,7 +40,7 @@ def test_a_custom_check_reads_well_on_the_device_page(client, login, make_device
     login("workshop")
     response = client.post(
         f"/devices/{device.asset_tag}/actions/record_diagnostics",
-        data={"checks.bios_password": "passed", "result": "passed"},
+        data={"checks.bios_password": "passed", "result": "passed", "version": device.version},
     )
     assert response.status_code == 302
     page = client.get(f"/devices/{device.asset_tag}").text
