@@ -310,6 +310,9 @@ def demo_site(folder: Path, cache: Path | None = None) -> Iterator[Site]:
                 "2",
                 "--threads",
                 "4",
+                # A 10,000-row file is read in one request (tests/browser/test_progress.py).
+                "--timeout",
+                "300",
                 "-b",
                 f"127.0.0.1:{port}",
                 "--log-level",

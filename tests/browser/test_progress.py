@@ -1,0 +1,137 @@
+"""Long work shows a working state: a 10,000-row CSV import and a 1,000-label run.
+
+Each request is held by the test (``page.route``) while it checks what the user sees: the
+button turned into a spinner with the work's name, disabled, and the same words in a status
+region (announced by screen readers); the page it came from stays on screen. Then the
+request goes on and the answer arrives.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.site import SIZES
+
+pytestmark = pytest.mark.browser
+
+ROWS = 10_000
+
+
+class Held:
+    """Requests to ``pattern`` by ``method`` wait in ``routes`` until ``release()``."""
+
+    def __init__(self, page, pattern: str, method: str):
+        self.routes = []
+        self.method = method
+        page.route(pattern, self._hold)
+
+    def _hold(self, route):
+        if route.request.method == self.method:
+            self.routes.append(route)
+        else:
+            route.continue_()
+
+    def release(self) -> None:
+        for route in self.routes:
+            route.continue_()
+
+
+#: Reports (on the console) what the user sees of the form once it is at work. Playwright's
+#: locators and evaluations wait for a pending navigation to end, and the test holds it: the
+#: page tells instead.
+WATCH = """([selector, text]) => {
+  const form = document.querySelector(selector);
+  let told = false;
+  const tell = () => {
+    const button = form.querySelector("button[disabled]");
+    const status = form.querySelector("[role=status]");
+    const busy = form.getAttribute("aria-busy") === "true";
+    if (told || !busy || !status || status.textContent !== text) { return; }
+    told = true;
+    const heading = document.querySelector("h1");
+    console.log("working:" + JSON.stringify({
+      button: button ? button.textContent.trim() : null,
+      spinner: !!(button && button.querySelector(".spinner-border")),
+      status: status.textContent,
+      heading: !!heading && heading.offsetHeight > 0,
+    }));
+  };
+  new MutationObserver(tell).observe(
+    form, {attributes: true, childList: true, subtree: true, characterData: true}
+  );
+}"""
+
+
+def _submit_and_see_it_work(page, button, form: str, text: str) -> None:
+    """Press ``button``; the request is held; check the working state the page shows."""
+    page.evaluate(WATCH, [form, text])
+    with page.expect_console_message(lambda m: m.text.startswith("working:")) as message:
+        button.click(no_wait_after=True)  # the navigation is held: do not wait for it
+    state = json.loads(message.value.text.removeprefix("working:"))
+    # The button turned into a spinner with the work's name, the same words in the status
+    # region; the page stays on screen, never a blank one.
+    assert state == {"button": text, "spinner": True, "status": text, "heading": True}
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_10000_row_import_shows_it_is_being_read(site, signed_in, tmp_path, size):
+    lines = ["Type,Brand,Model,Serial number"]
+    lines += [f"laptop,Dell,Latitude 5490,PRG{size[0]}{n:06d}" for n in range(ROWS)]
+    upload = tmp_path / "dell-10000.csv"
+    upload.write_text("\n".join(lines) + "\n")
+    page = signed_in("coordinator", size).new_page()
+    page.goto(f"{site.url}/donations/import")
+    page.fill("#donor_name", "Banque Régionale de l'Ouest")
+    page.fill("#received_on", "2026-11-30")
+    page.set_input_files("#file", str(upload))
+    held = Held(page, "**/donations/import", "POST")
+    check = page.get_by_role("button", name="Vérifier le fichier")
+    _submit_and_see_it_work(page, check, "form[data-busy][enctype]", "Lecture du fichier en cours…")
+    held.release()
+    expect(page.get_by_role("heading", name="Vérifier avant d'importer")).to_be_visible(
+        timeout=120_000
+    )
+    confirm = page.get_by_role("button", name=re.compile(r"^Importer 10\s?000 équipements$"))
+    expect(confirm).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["viewport"]["width"]
+    page.unroute("**/donations/import")
+    held = Held(page, "**/donations/import/confirm", "POST")
+    _submit_and_see_it_work(
+        page, confirm, "form[data-busy][action$='/confirm']", "Import en cours…"
+    )
+    # Not imported: the demo stays as it is for the other tests.
+    for route in held.routes:
+        route.abort()
+    page.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_1000_label_run_shows_it_is_being_prepared_then_offers_the_pdf(site, signed_in, size):
+    page = signed_in("coordinator", size).new_page()
+    page.goto(f"{site.url}/labels/preprinted")
+    page.fill("#count", "1000")
+    held = Held(page, "**/labels/preprinted", "POST")
+    reserve = page.get_by_role("button", name="Réserver les numéros et imprimer")
+    _submit_and_see_it_work(
+        page, reserve, "form[data-busy][method=post]", "Préparation des étiquettes en cours…"
+    )
+    held.release()
+    page.unroute("**/labels/preprinted")
+    # The tags are reserved; the 1,000-label PDF is made while the page says so.
+    held = Held(page, re.compile(r"/labels/preprinted/\d+\.pdf"), "GET")
+    open_pdf = page.get_by_role("button", name="Ouvrir les étiquettes à imprimer (PDF)")
+    _submit_and_see_it_work(
+        page, open_pdf, "form[data-busy-download]", "Préparation des étiquettes en cours…"
+    )
+    held.release()
+    link = page.get_by_role("link", name="Ouvrir les étiquettes (PDF)")
+    expect(link).to_be_focused(timeout=120_000)
+    expect(page.locator("form[data-busy-download] [role=status]")).to_contain_text(
+        "Les étiquettes sont prêtes."
+    )
+    assert link.get_attribute("href").startswith("blob:")
+    page.close()
