@@ -79,11 +79,20 @@ class Device(db.Model):
 _KEY_NOISE = (" ", "-", "_", ".", "/")
 
 
-def folded_key(column):
-    """Return SQL folding ``column`` as ``serial_key`` folds a serial (upper case, no noise)."""
+def folded_key(column, *, bound: bool = False):
+    """Return SQL folding ``column`` as ``serial_key`` folds a serial (upper case, no noise).
+
+    A query writes the characters into its SQL: it matches the expression index only when its
+    expression is the index's own, constants included (bound parameters would not be). The
+    index's own definition passes ``bound=True``: its DDL renders them as constants anyway.
+    """
     expression = column
     for noise in _KEY_NOISE:
-        expression = sa.func.replace(expression, noise, "")
+        if bound:
+            expression = sa.func.replace(expression, noise, "")
+        else:
+            quoted = sa.literal_column(f"'{noise}'")
+            expression = sa.func.replace(expression, quoted, sa.literal_column("''"))
     return sa.func.upper(expression)
 
 
@@ -91,7 +100,7 @@ _columns = Device.__table__.c
 #: Finds a device by its donor's inventory number typed or scanned any way (scan station, list).
 sa.Index(
     "ix_devices_donor_asset_key",
-    folded_key(_columns.donor_asset_number).label("donor_asset_key"),
+    folded_key(_columns.donor_asset_number, bound=True).label("donor_asset_key"),
     postgresql_ops={"donor_asset_key": "text_pattern_ops"},
 )
 #: The device list's search by model (prefix, any case) and its sort by model.

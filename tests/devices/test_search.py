@@ -98,7 +98,11 @@ def _plan(statement) -> str:
         db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
         rows = db.session.execute(sa.text(f"EXPLAIN {compiled}")).all()
         return "\n".join(row[0] for row in rows)
-    rows = db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+    # SQLite plans the statement with its bound parameters, as the application runs it: an
+    # expression index is used only when the query's expression has the same constants.
+    bound = statement.compile(bind)
+    parameters = tuple(bound.params[name] for name in bound.positiontup or ())
+    rows = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {bound}", parameters)
     return "\n".join(row[-1] for row in rows)
 
 
