@@ -23,7 +23,7 @@ TRANSLATIONS := reuse_tracker/translations
 BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
 
 .DEFAULT_GOAL := help
-.PHONY: help install compile-translations run demo-reset test lint bench translations clean distclean \
+.PHONY: help install compile-translations run demo-reset test lint bench bench-scale translations clean distclean \
 	browser-tools screenshots
 
 help:
@@ -32,6 +32,7 @@ help:
 	@echo "make test          run the test suite (PYTEST_ARGS=... to pass options)"
 	@echo "make lint          ruff check and ruff format --check"
 	@echo "make bench         run the benchmarks (benchmarks/*.py)"
+	@echo "make bench-scale   generate SCALE_DEVICES devices and time every page (docs/PERFORMANCE.md)"
 	@echo "make browser-tools install what the browser tests inject into pages (axe-core, from npm)"
 	@echo "make screenshots   every main page of every role, desktop and phone, into docs/screens/"
 	@echo "make translations  extract the strings and update the catalogues ($(LANGUAGES))"
@@ -77,9 +78,20 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 # Every benchmarks/*.py not starting with an underscore is a benchmark script.
+#: The scale benchmark (make bench-scale): devices generated into a new SQLite file.
+SCALE_DEVICES ?= 100000
+SCALE_DB ?= /tmp/reuse_tracker-scale.sqlite
+
+bench-scale: compile-translations
+	rm -f $(SCALE_DB)
+	DATABASE_URL=sqlite:///$(SCALE_DB) $(FLASK) db upgrade
+	$(BIN)/python benchmarks/generate.py --database-url sqlite:///$(SCALE_DB) --devices $(SCALE_DEVICES)
+	DATABASE_URL=sqlite:///$(SCALE_DB) $(FLASK) integrity
+	$(BIN)/python benchmarks/run.py --database-url sqlite:///$(SCALE_DB)
+
 bench: compile-translations
 	@found=; for script in benchmarks/*.py; do \
-		case "$$(basename "$$script")" in _*) continue;; esac; \
+		case "$$(basename "$$script")" in _*|generate.py|run.py) continue;; esac; \
 		[ -f "$$script" ] || continue; \
 		found=1; echo "== $$script"; \
 		$(BIN)/python "$$script" || exit $$?; \
