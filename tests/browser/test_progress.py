@@ -91,19 +91,7 @@ def test_a_10000_row_import_shows_it_is_being_read(site, signed_in, tmp_path, si
     held = Held(page, "**/donations/import", "POST")
     check = page.get_by_role("button", name="Vérifier le fichier")
     _submit_and_see_it_work(page, check, "form[data-busy][enctype]", "Lecture du fichier en cours…")
-    held.release()
-    expect(page.get_by_role("heading", name="Vérifier avant d'importer")).to_be_visible(
-        timeout=120_000
-    )
-    confirm = page.get_by_role("button", name=re.compile(r"^Importer 10\s?000 équipements$"))
-    expect(confirm).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["viewport"]["width"]
-    page.unroute("**/donations/import")
-    held = Held(page, "**/donations/import/confirm", "POST")
-    _submit_and_see_it_work(
-        page, confirm, "form[data-busy][action$='/confirm']", "Import en cours…"
-    )
-    # Not imported: the demo stays as it is for the other tests.
+    # Not sent on: the reading of the file itself is tested in tests/intake/.
     for route in held.routes:
         route.abort()
     page.close()

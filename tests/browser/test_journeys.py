@@ -1,0 +1,234 @@
+"""Whole journeys on the demo programme, in French, at office size by mouse and phone size by touch.
+
+Each journey is what one user does in one sitting; the other browser tests (next to each
+feature's tests) check the details of each screen.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.site import SIZES
+
+pytestmark = pytest.mark.browser
+#: Each step answers over the network of a loaded test machine: more than expect's 5 s.
+expect.set_options(timeout=20_000)
+
+
+def _press(locator, size: str) -> None:
+    """A click at the office, a tap on the phone."""
+    if size == "phone":
+        locator.scroll_into_view_if_needed()
+        locator.tap()
+    else:
+        locator.click()
+
+
+def _no_sideways_scroll(page, size: str) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= SIZES[size]["viewport"]["width"], f"{page.url}: {width} px wide"
+
+
+def _status(site, tag: str) -> str:
+    with sqlite3.connect(site.database) as connection:
+        return connection.execute(
+            "SELECT status FROM devices WHERE asset_tag = ?", (tag,)
+        ).fetchone()[0]
+
+
+#: (size, input mode): the office by mouse or by keyboard alone, the phone by touch.
+MODES = [("desktop", "mouse"), ("desktop", "keyboard"), ("phone", "touch")]
+
+
+def _received_device(site, index: int) -> str:
+    """A device still as it came in, one per run of the journey (the journey changes it)."""
+    with sqlite3.connect(site.database) as connection:
+        rows = connection.execute(
+            "SELECT asset_tag FROM devices WHERE status = 'received' ORDER BY id DESC LIMIT 3"
+        ).fetchall()
+    return rows[index][0]
+
+
+@pytest.mark.parametrize(("size", "mode"), MODES, ids=[f"{s}-{m}" for s, m in MODES])
+def test_a_technician_takes_a_device_from_received_to_ready_at_the_scan_station(
+    site, open_context, size, mode
+):
+    tag = _received_device(site, MODES.index((size, mode)))
+    page = open_context(size, "workshop").new_page()
+    page.goto(f"{site.url}/scan")
+    scan = page.locator("#scan-input")
+    expect(scan).to_be_focused()
+    page.keyboard.type(tag)  # a USB scanner types the tag, then Enter
+    page.keyboard.press("Enter")
+    card = page.locator("#device-card")
+    expect(card.locator(".scan-card")).to_contain_text(tag)
+    log = page.locator("#scan-log li")
+
+    def press(locator, key: str = "Enter") -> None:
+        if mode == "keyboard":
+            locator.focus()
+            expect(locator).to_be_focused()
+            page.keyboard.press(key)
+        else:
+            _press(locator, size)
+
+    def act(action: str, choices: dict[str, str] = {}, texts: dict[str, str] = {}) -> None:  # noqa: B006
+        count = log.count()
+        press(card.locator(f"button[data-action={action}]"))
+        form = card.locator("form.station-form")
+        # An action applies at once, or opens its form (optional fields: notes, technician).
+        page.wait_for_function(
+            "n => document.querySelectorAll('#scan-log li').length > n"
+            " || document.querySelector('#device-card form.station-form')",
+            arg=count,
+        )
+        if form.count():
+            expect(form).to_be_visible()
+            for name, value in choices.items():
+                if mode == "keyboard":
+                    press(form.locator(f"#station-{name}-{value}"), "Space")
+                else:
+                    _press(form.locator(f"label[for=station-{name}-{value}]"), size)
+            for name, value in texts.items():
+                field = form.locator(f"#station-{name}")
+                if mode == "keyboard":
+                    field.focus()
+                    page.keyboard.type(value)
+                else:
+                    field.fill(value)
+            _no_sideways_scroll(page, size)
+            press(form.get_by_role("button", name="Enregistrer"))
+        expect(log).to_have_count(count + 1)
+        expect(page.locator("#scan-log li").first).to_have_attribute("data-result", "ok")
+
+    act("start_reconditioning")
+    act(
+        "record_erasure",
+        {"method": "purge", "technique": "overwrite", "verification": "full", "result": "passed"},
+        {"tool": "nwipe"},
+    )
+    act("record_diagnostics", {"result": "passed"})
+    act("grade", {"grade": "B"}, {"os": "Debian 12"})
+    act("mark_ready")
+    expect(card.locator(".scan-card")).to_contain_text(re.compile("disponible", re.IGNORECASE))
+    # Known gap (reported): after a one-press action (mark_ready), the focus stays on the
+    # card's button rather than going back to the scan field as it does after a form.
+    _no_sideways_scroll(page, size)
+    assert _status(site, tag) == "ready"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_viewer_reads_the_figures_and_downloads_open_data(site, signed_in, size):
+    page = signed_in("viewer", size).new_page()
+    page.goto(f"{site.url}/")
+    if size == "phone":
+        _press(page.get_by_role("button", name="Afficher le menu"), size)
+    _press(page.get_by_role("button", name="Plus"), size)
+    _press(page.get_by_role("link", name="Indicateurs", exact=True), size)
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("svg.chart").first).to_be_visible()
+    assert page.locator("svg.chart[role=img]").count() == page.locator("svg.chart").count()
+    _no_sideways_scroll(page, size)
+    page.goto(f"{site.url}/opendata")
+    _no_sideways_scroll(page, size)
+    link = page.locator("a[download][href*='monthly']").first
+    with page.expect_download() as download:
+        _press(link, size)
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    header = text.splitlines()[0]
+    assert "," in header or ";" in header
+    assert not re.search(r"FAM-\d{4}-\d{4}", text)  # no family anywhere in open data
+    page.close()
+
+
+@pytest.mark.parametrize(
+    "size",
+    [
+        "desktop",
+        pytest.param(
+            "phone",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="at 390 px the users table covers the buttons below it (taps land on it)",
+            ),
+        ),
+    ],
+)
+def test_an_admin_creates_a_user_and_revokes_a_token(site, open_context, size):
+    email = f"nouvelle.technicienne.{size}@demo.reuse.example"
+    page = open_context(size, "admin").new_page()
+    page.goto(f"{site.url}/admin/users")
+    page.fill("#email", email)
+    page.fill("#name", "Léa Martin")
+    page.select_option("#role", "workshop")
+    _press(page.get_by_role("button", name="Ajouter l'utilisateur"), size)
+    expect(page.locator("#reset-link")).to_have_value(re.compile(r"/reset/"))
+    expect(page.locator("main")).to_contain_text(email)
+    _no_sideways_scroll(page, size)
+    token = site.flask("tokens", "create", email).strip().splitlines()[-1]
+    api = page.context.request
+    stock = f"{site.url}/api/v1/stock"
+    assert api.get(stock, headers={"Authorization": f"Bearer {token}"}).status == 200
+    page.goto(f"{site.url}/admin/tokens")
+    prefixes = page.locator("tr[data-token]").evaluate_all("rows => rows.map(r => r.dataset.token)")
+    (prefix,) = [p for p in prefixes if token.startswith(p)]
+    row = page.locator(f"tr[data-token='{prefix}']")
+    _no_sideways_scroll(page, size)
+    _press(row.get_by_role("button", name=re.compile("^Révoquer")), size)
+    expect(page.locator(f"tr[data-token='{prefix}']")).to_contain_text("Révoqué le")
+    assert api.get(stock, headers={"Authorization": f"Bearer {token}"}).status == 401
+    page.close()
+
+
+#: A donor's own export, headers in German: the coordinator tells which column is which.
+FOREIGN_CSV = """Kategorie;Hersteller;Modell;Seriennummer
+Notebook;Lenovo;ThinkPad T480;{size}-LNV-0001
+Notebook;Lenovo;ThinkPad T480;{size}-LNV-0002
+Notebook;Lenovo;ThinkPad T490;{size}-LNV-0003
+"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_coordinator_imports_a_donation_with_foreign_headers_and_prints_its_labels(
+    site, open_context, tmp_path, size
+):
+    upload = tmp_path / "export-lenovo.csv"
+    upload.write_text(FOREIGN_CSV.format(size=size.upper()))
+    page = open_context(size, "coordinator").new_page()
+    page.goto(f"{site.url}/donations/import")
+    page.fill("#donor_name", f"Maschinenbau Nantes GmbH ({size})")
+    page.fill("#received_on", "2026-11-30")
+    page.set_input_files("#file", str(upload))
+    _press(page.get_by_role("button", name="Vérifier le fichier"), size)
+    expect(page.get_by_role("heading", name="Dites-nous comment lire ce fichier")).to_be_visible()
+    _no_sideways_scroll(page, size)
+    for field, header in (("type", "Kategorie"), ("brand", "Hersteller")):
+        page.select_option(f"#column-{field}", header)
+    page.select_option("#column-model", "Modell")
+    page.select_option("#column-serial", "Seriennummer")
+    if page.locator("#type-0").count():
+        page.select_option("#type-0", "laptop")
+    _press(page.get_by_role("button", name="Lire le fichier avec ces choix"), size)
+    _press(page.get_by_role("button", name="Importer 3 équipements"), size)
+    page.wait_for_url(re.compile(r"/donations/\d+\?print_labels=1"))
+    expect(page.locator("main")).to_contain_text("3 équipements")
+    _no_sideways_scroll(page, size)
+    # The labels, from the 5th of a partly used sheet.
+    page.select_option("#don-layout", "avery-l7160")
+    page.fill("#don-start", "5")
+    _press(page.locator("#print-labels").get_by_role("button", name="Imprimer"), size)
+    link = page.get_by_role("link", name="Ouvrir les étiquettes (PDF)")
+    expect(link).to_be_focused(timeout=60_000)
+    assert link.get_attribute("href").startswith("blob:")  # the PDF, already in the page
+    donation = re.search(r"/donations/(\d+)", page.url).group(1)
+    answer = page.context.request.get(
+        f"{site.url}/donations/{donation}/labels.pdf?layout=avery-l7160&start=5"
+    )
+    pdf = answer.body()[:5].decode()
+    assert pdf == "%PDF-"
+    page.close()
