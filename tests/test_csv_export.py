@@ -56,13 +56,12 @@ def test_the_weee_register_writes_formulas_as_text(client, login, make_device):
         {
             "weight_kg": "2.0",
             "collected_on": "2021-03-01",
-            "channel": HOSTILE["channel"],
+            "channel": "ecosystem",  # chosen from the éco-organismes' list: no free text
             "reference": HOSTILE["reference"],
         },
     )
     _header, row, _total = _register(client, {"from": "2021-01-01", "to": "2021-12-31"})
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
-    assert f"'{HOSTILE['channel']}" in row
     assert f"'{HOSTILE['reference']}" in row
     assert f"'{HOSTILE['brand']} {HOSTILE['model']}" in row
 

@@ -258,6 +258,46 @@ def _schemas() -> dict[str, dict[str, Any]]:
         "Readiness": _readiness_schema(),
         "FamilyInput": _family_input_schema(),
         "Family": _family_schema(),
+        "SchoolInput": {
+            "type": "object",
+            "required": ["uai", "name"],
+            "properties": {
+                "uai": {"type": "string", "description": "The national school code (UAI)."},
+                "name": {"type": "string", "maxLength": 200},
+                "network": {"type": ["string", "null"], "description": "REP+, REP or none."},
+                "neighbourhood": {"type": ["string", "null"], "maxLength": 120},
+                "is_qpv": {"type": ["boolean", "null"]},
+            },
+        },
+        "School": _object(
+            {
+                "id": INTEGER,
+                "uai": {"type": "string"},
+                "name": {"type": "string"},
+                "network": {"type": "string"},
+                "neighbourhood": {"type": ["string", "null"]},
+                "is_qpv": {"type": "boolean"},
+            }
+        ),
+        "SchoolList": _object({"schools": {"type": "array", "items": ref("School")}}),
+        "AssociationInput": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": {"type": "string", "maxLength": 120},
+                "contact_email": {"type": ["string", "null"], "maxLength": 254},
+            },
+        },
+        "Association": _object(
+            {
+                "id": INTEGER,
+                "name": {"type": "string"},
+                "contact_email": {"type": ["string", "null"]},
+            }
+        ),
+        "AssociationList": _object(
+            {"associations": {"type": "array", "items": ref("Association")}}
+        ),
     }
 
 
@@ -291,6 +331,24 @@ def _operations() -> dict[str, dict[str, Any]]:
                 **openapi.error_responses(400, 409, 413, 415, 422),
             },
         },
+        "api.loans.create_school": {
+            "requestBody": _json_body("SchoolInput"),
+            "responses": {
+                "201": answer("The school.", ref("School")),
+                **openapi.error_responses(400, 409, 413, 415, 422),
+            },
+        },
+        "api.loans.list_schools": {"responses": {"200": answer("The schools.", ref("SchoolList"))}},
+        "api.loans.create_association": {
+            "requestBody": _json_body("AssociationInput"),
+            "responses": {
+                "201": answer("The association.", ref("Association")),
+                **openapi.error_responses(400, 409, 413, 415, 422),
+            },
+        },
+        "api.loans.list_associations": {
+            "responses": {"200": answer("The associations.", ref("AssociationList"))}
+        },
     }
 
 
@@ -299,6 +357,10 @@ _OPERATIONS = (
     "api.loans.list_waves",
     "api.loans.wave_readiness",
     "api.loans.create_family",
+    "api.loans.create_school",
+    "api.loans.list_schools",
+    "api.loans.create_association",
+    "api.loans.list_associations",
 )
 
 

@@ -103,7 +103,12 @@ def _equipment() -> dict[str, Any]:
             "equipped_by_month": {
                 "type": "array",
                 "description": "[month, families equipped for the first time].",
-                "items": {"type": "array", "prefixItems": [{"type": "string"}, INTEGER]},
+                "items": {
+                    "type": "array",
+                    "items": {"type": ["string", "integer"]},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
             },
         }
     )

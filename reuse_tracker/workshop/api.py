@@ -164,9 +164,40 @@ def _schemas() -> dict[str, dict[str, Any]]:
     }
 
 
+def _describe_hardware() -> dict[str, Any]:
+    upload = {
+        "type": "object",
+        "properties": {
+            FILE_FIELD: {"type": "array", "items": {"type": "string", "format": "binary"}}
+        },
+    }
+    return {
+        "description": "Upload the machine's own reports (`lshw -json`, `smartctl --json -a` of "
+        "each disk, `upower -i` or `/sys/class/power_supply`): the specs the donor did not give "
+        "are filled through one `correct_details` event, a serial that differs from the one at "
+        "intake is flagged (never written), the disks are listed by serial.",
+        "requestBody": {
+            "required": False,
+            "content": {
+                "multipart/form-data": {"schema": upload},
+                "application/json": {"schema": {}},
+                "text/plain": {"schema": {"type": "string"}},
+            },
+        },
+        "responses": {
+            "200": openapi.json_response(
+                "The device and what its reports told.",
+                {"type": "object", "required": ["device"], "properties": {"device": ref("Device")}},
+            ),
+            **openapi.error_responses(400, 404, 409, 413, 415, 422),
+        },
+    }
+
+
 def register_openapi(app) -> None:
     """Describe the workshop's API routes and schemas in the OpenAPI document."""
     add_operation(app, "api.workshop.erasure_log", _describe_erasure_log)
+    add_operation(app, "api.workshop.hardware_report", _describe_hardware)
     add_schemas(app, "workshop", _schemas)
 
 
