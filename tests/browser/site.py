@@ -57,7 +57,7 @@ ACCOUNTS = {
 MENUS = {
     "admin": [
         "/", "/devices", "/donations", "/scan", "/workshop", "/waves", "/families",
-        "/admin/users", "/labels/preprinted", "/workshop/parts", "/workshop/weee",
+        "/admin/users", "/admin/audit", "/labels/preprinted", "/workshop/parts", "/workshop/weee",
         "/workshop/checklists", "/loans/overdue", "/support", "/schools", "/associations",
         "/charter/settings", "/metrics", "/opendata", "/donors",
     ],

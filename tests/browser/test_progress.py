@@ -9,10 +9,8 @@ request goes on and the answer arrives.
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
-from playwright.sync_api import expect
 
 from tests.browser.site import SIZES
 
@@ -94,32 +92,4 @@ def test_a_10000_row_import_shows_it_is_being_read(site, signed_in, tmp_path, si
     # Not sent on: the reading of the file itself is tested in tests/intake/.
     for route in held.routes:
         route.abort()
-    page.close()
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_a_1000_label_run_shows_it_is_being_prepared_then_offers_the_pdf(site, signed_in, size):
-    page = signed_in("coordinator", size).new_page()
-    page.goto(f"{site.url}/labels/preprinted")
-    page.fill("#count", "1000")
-    held = Held(page, "**/labels/preprinted", "POST")
-    reserve = page.get_by_role("button", name="Réserver les numéros et imprimer")
-    _submit_and_see_it_work(
-        page, reserve, "form[data-busy][method=post]", "Préparation des étiquettes en cours…"
-    )
-    held.release()
-    page.unroute("**/labels/preprinted")
-    # The tags are reserved; the 1,000-label PDF is made while the page says so.
-    held = Held(page, re.compile(r"/labels/preprinted/\d+\.pdf"), "GET")
-    open_pdf = page.get_by_role("button", name="Ouvrir les étiquettes à imprimer (PDF)")
-    _submit_and_see_it_work(
-        page, open_pdf, "form[data-busy-download]", "Préparation des étiquettes en cours…"
-    )
-    held.release()
-    link = page.get_by_role("link", name="Ouvrir les étiquettes (PDF)")
-    expect(link).to_be_focused(timeout=120_000)
-    expect(page.locator("form[data-busy-download] [role=status]")).to_contain_text(
-        "Les étiquettes sont prêtes."
-    )
-    assert link.get_attribute("href").startswith("blob:")
     page.close()
