@@ -22,7 +22,7 @@ from reuse_tracker.loans import api_bp as bp
 from reuse_tracker.loans import families, programme, queries
 from reuse_tracker.loans.models import CLASSES, NEEDS, REFERRAL_SOURCES, Wave
 from reuse_tracker.loans.readiness import GO, LIKELY, SHORT, TypeReadiness
-from reuse_tracker.sizes import ID_CONVERTER
+from reuse_tracker.sizes import ID_CONVERTER, MAX_ID
 
 #: Fields of a family that never go through the API: they are entered on the family's page.
 PERSONAL_FIELDS = (*families.CONTACT_FIELDS, "consent")
@@ -109,7 +109,7 @@ def create_family() -> tuple[Response, int]:
 
 DATE = {"type": "string", "format": "date"}
 INTEGER = {"type": "integer"}
-RECORD_ID = {"type": "integer", "minimum": 1, "maximum": programme.MAX_ID}
+RECORD_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 VERDICT = {"type": "string", "enum": [GO, LIKELY, SHORT]}
 #: The figures of one device type in a wave's readiness (``queries.readiness_answer``).
 TYPE_FIGURES = [item.name for item in dataclass_fields(TypeReadiness) if item.name != "device_type"]

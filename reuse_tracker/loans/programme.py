@@ -16,7 +16,6 @@ from reuse_tracker.errors import INVALID_FIELDS, ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.models import NETWORKS, Association, School, Wave
 from reuse_tracker.loans.uai import normalise_uai, uai_problem
-from reuse_tracker.sizes import MAX_ID  # noqa: F401  (read as programme.MAX_ID by the API)
 
 INVALID = INVALID_FIELDS
 MAX_TARGET = 100_000
