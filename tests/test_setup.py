@@ -5,19 +5,19 @@ import subprocess
 from pathlib import Path
 
 import click
-import pytest
 import sqlalchemy as sa
 
 from reuse_tracker.auth.models import User
 from reuse_tracker.demo import EMAIL_DOMAIN
 from reuse_tracker.extensions import db
+from tests.conftest import unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _make_run(**variables) -> str:
     if shutil.which("make") is None:
-        pytest.skip("GNU make is not installed")
+        unavailable("GNU make is not installed")
     args = ["make", "-n", "-o", "compile-translations", "run"]
     args += [f"{name}={value}" for name, value in variables.items()]
     return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True).stdout
