@@ -8,15 +8,9 @@ the JSON API with two coordinators' tokens.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -24,67 +18,17 @@ import sqlalchemy as sa
 from reuse_tracker.auth.services import create_token
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.models import Loan
+from tests.servers import gunicorn
 
-ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 3
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def server(app_ctx, database_url, tmp_path):
     """Serve the application with ``gunicorn -w 3`` on this run's database; yield its URL."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test",
-        "RATELIMIT_STORAGE_URI": "memory://",
-    }
-    base = f"http://127.0.0.1:{port}"
-    with open(tmp_path / "log", "w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-w",
-                "3",
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "reuse_tracker:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-        try:
-            _wait_until_up(base, process, tmp_path / "log")
-            yield base, tmp_path / "log"
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
-
-def _wait_until_up(base: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn stopped: {log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail("gunicorn did not answer within 60 s")
+    log = tmp_path / "log"
+    with gunicorn(database_url, log, workers=3) as base:
+        yield base, log
 
 
 def _reserve(base: str, token: str, tag: str, family: str, wave: int) -> tuple[int, dict]:
