@@ -6,9 +6,6 @@ import http.cookiejar
 import os
 import re
 import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,6 +19,7 @@ from reuse_tracker import create_app
 from reuse_tracker.auth import services
 from reuse_tracker.errors import ValidationError
 from tests.conftest import PASSWORD, unavailable
+from tests.servers import gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "reuse_tracker" / "templates"
@@ -141,60 +139,17 @@ def _redis_or_skip() -> None:
         unavailable(f"Redis is not reachable at {REDIS_URL}: {error}")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def three_workers(app_ctx, database_url, tmp_path):
     """``gunicorn -w 3`` on this run's database, its login limit kept in Redis."""
     _redis_or_skip()
-    port = _free_port()
     env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test",
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": f"rt-test-{uuid.uuid4().hex}",  # this run's counters only
         "LOGIN_RATE_LIMIT": "5 per minute",
     }
-    log = tmp_path / "gunicorn.log"
-    with open(log, "w") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-w",
-                "3",
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "reuse_tracker:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=output,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn did not start: {log.read_text()[-2000:]}")
-                time.sleep(0.2)
+    with gunicorn(database_url, tmp_path / "gunicorn.log", workers=3, env=env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_the_login_limit_holds_across_three_workers(three_workers, make_user):
