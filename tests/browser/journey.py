@@ -1,0 +1,43 @@
+"""What every journey does: press as its mode says, stay within the screen, read the data.
+
+A journey runs in three modes (``MODES``): at the office by mouse, at the office by keyboard
+alone, and on the phone by touch.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from playwright.sync_api import expect
+
+from tests.browser.site import SIZES
+
+#: (size, input mode): the office by mouse or by keyboard alone, the phone by touch.
+MODES = [("desktop", "mouse"), ("desktop", "keyboard"), ("phone", "touch")]
+MODE_IDS = [f"{size}-{mode}" for size, mode in MODES]
+
+
+def press(locator, size: str, mode: str = "mouse", key: str = "Enter") -> None:
+    """A click at the office, a tap on the phone, or ``key`` on the focused element by keyboard."""
+    if mode == "keyboard":
+        locator.focus()
+        expect(locator).to_be_focused()
+        locator.page.keyboard.press(key)
+    elif size == "phone":
+        locator.scroll_into_view_if_needed()
+        locator.tap()
+    else:
+        locator.click()
+
+
+def no_sideways_scroll(page, size: str) -> None:
+    """The page is no wider than the screen (no scrolling sideways on a 390 px phone)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= SIZES[size]["viewport"]["width"], f"{page.url}: {width} px wide"
+
+
+def scalar(site, sql: str, *parameters):
+    """One value read from the site's SQLite database."""
+    with sqlite3.connect(site.database) as connection:
+        row = connection.execute(sql, parameters).fetchone()
+    return row[0] if row else None
