@@ -130,7 +130,7 @@ def overdue():
     today = clock.today()
     filters = _overdue_filters()
     late = queries.overdue_statement(today, **filters)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(late.subquery()))
+    total = queries.overdue_count(today, **filters)
     rows, page, pages = queries.page_of(
         late, total, OVERDUE_PER_PAGE, inputs.page(request.args.get("page"))
     )
