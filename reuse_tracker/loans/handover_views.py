@@ -156,7 +156,7 @@ def overdue():
 def overdue_csv():
     """The overdue loans and their last reminder, for an association (no identities)."""
     today = clock.today()
-    rows = db.session.execute(queries.overdue_statement(today, **_overdue_filters())).all()
+    rows = db.session.execute(queries.overdue_export_statement(today, **_overdue_filters()))
     response = Response(reminders.overdue_csv(rows, today), mimetype="text/csv")
     name = f"retards-{today.isoformat()}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

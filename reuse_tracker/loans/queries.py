@@ -251,6 +251,39 @@ def overdue_statement(
     return _overdue_where(statement, today, association, school)
 
 
+def overdue_export_statement(
+    today: date, *, association: int | None = None, school: int | None = None
+) -> sa.Select:
+    """The overdue loans' columns the association's CSV shows, the oldest first."""
+    last_reminder = (
+        sa.select(sa.func.max(LoanReminder.id))
+        .where(LoanReminder.loan_id == Loan.id)
+        .correlate(Loan)
+        .scalar_subquery()
+    )
+    statement = (
+        sa.select(
+            Family.reference,
+            School.name.label("school"),
+            Association.name.label("association"),
+            Device.asset_tag,
+            Loan.due_on,
+            LoanReminder.done_on,
+            LoanReminder.kind,
+            LoanReminder.outcome,
+            LoanReminder.note,
+        )
+        .select_from(Loan)
+        .join(Family, Family.id == Loan.family_id)
+        .join(Device, Device.id == Loan.device_id)
+        .outerjoin(School, School.id == Family.school_id)
+        .outerjoin(Association, Association.id == Family.association_id)
+        .outerjoin(LoanReminder, LoanReminder.id == last_reminder)
+        .order_by(Loan.due_on, Loan.id)
+    )
+    return _overdue_where(statement, today, association, school)
+
+
 def overdue_count(today: date, *, association: int | None = None, school: int | None = None) -> int:
     """Count the loans ``overdue_statement`` lists (the loans and their families alone)."""
     statement = (
