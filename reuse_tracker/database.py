@@ -57,10 +57,26 @@ def literal_slice(statement: sa.Select, limit: int, offset: int = 0) -> sa.Selec
     ).offset(sa.bindparam("row_offset", int(offset), type_=sa.Integer, literal_execute=True))
 
 
+#: Pages counted beyond the one shown: a list says "more than N" past them, so that a list of a
+#: million rows costs what one of a few thousand does (a full COUNT: 140 ms at 1,000,000 devices).
+COUNT_AHEAD_PAGES = 20
+
+
 class _LiteralSlicePagination(SelectPagination):
+    #: True when the rows were counted up to a bound only: ``total`` is then "more than".
+    total_is_lower_bound = False
+
     def _query_items(self) -> list:
         select = literal_slice(self._query_args["select"], self.per_page, self._query_offset)
         return list(self._query_args["session"].execute(select).unique().scalars())
+
+    def _query_count(self) -> int:
+        bound = self._query_offset + self.per_page * COUNT_AHEAD_PAGES
+        select = self._query_args["select"].options(sa.orm.lazyload("*")).order_by(None)
+        rows = literal_slice(select, bound + 1).subquery()
+        counted = self._query_args["session"].scalar(sa.select(sa.func.count()).select_from(rows))
+        self.total_is_lower_bound = counted > bound
+        return min(counted, bound)
 
 
 def paginate(statement: sa.Select, *, page: int, per_page: int) -> SelectPagination:

@@ -130,7 +130,9 @@ def index():
         can_print=can_print,
         grades=GRADES,
         steps=steps,
-        donations=donations() if donations else [],
+        donations=donations(int(filters["donation"]) if filters["donation"] else None)
+        if donations
+        else [],
     )
 
 

@@ -136,3 +136,38 @@ def test_pages_run_a_constant_number_of_queries(
 def test_paths_fixture_reaches_each_state(make_device):
     for status in PATHS:
         assert make_device(status).status == status
+
+
+def test_a_long_list_counts_a_few_pages_ahead_and_says_more_than(
+    client, login, make_donation, monkeypatch
+):
+    """A million devices cost what a few thousand do: the list counts 20 pages ahead only."""
+    from reuse_tracker import database
+
+    monkeypatch.setattr(database, "COUNT_AHEAD_PAGES", 2)
+    make_donation(7)
+    login("coordinator")
+    first = client.get("/devices", query_string={"per_page": 2})
+    assert "More than 4 devices" in first.text  # pages 1 and 2 counted, more beyond
+    assert 'rel="next"' in first.text and "page=2" in first.text
+    last = client.get("/devices", query_string={"per_page": 2, "page": 3})
+    assert "7 devices" in last.text and "More than" not in last.text  # the end is in reach
+    assert len(re.findall(r'href="/devices/RT-', last.text)) >= 2
+
+
+def test_the_donation_filter_offers_the_latest_donations_and_the_chosen_one(
+    client, login, make_donation, monkeypatch
+):
+    from reuse_tracker.intake import queries
+
+    monkeypatch.setattr(queries, "DONATION_CHOICES", 2)
+    oldest, middle, newest = (make_donation(1) for _ in range(3))
+    login("coordinator")
+
+    def offered(**query) -> list[str]:
+        page = client.get("/devices", query_string=query).text
+        select = page[page.index('id="donation"') :]
+        return re.findall(r'<option value="(\d+)"', select[: select.index("</select>")])
+
+    assert offered() == [str(newest.id), str(middle.id)]
+    assert offered(donation=oldest.id) == [str(newest.id), str(middle.id), str(oldest.id)]
