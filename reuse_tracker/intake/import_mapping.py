@@ -62,9 +62,9 @@ def from_form(form: MappingType[str, str], parsed: csv_import.ParsedFile) -> dic
             errors.setdefault(f"column-{name}", str(_l("choose the column that holds it")))
     values: dict[str, str] = {}
     types = {kind.value for kind in DeviceType}
-    # As many as the step offered (a hidden field): "x" was a 500, 10**18 a loop without end.
+    # A hidden field: "x" was a 500, 10**18 a loop without end.
     try:
-        offered = inputs.integer(form.get("value-count") or 0, high=len(parsed.unknown_types))
+        offered = inputs.integer(form.get("value-count") or 0, high=inputs.MAX_COUNT)
     except ValueError:
         raise ValidationError(
             _l("This form is incomplete or out of date: reload the page and try again.")
