@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug import routing
 
@@ -177,6 +177,20 @@ def text_problem(raw: Any, kind: str = "line", **options: Any) -> str | None:
     return None
 
 
+def not_one_of(allowed: Iterable[str], titles: Mapping[str, Any] | None = None) -> str:
+    """Say that a value is none of ``allowed``: by their codes to the API, on a page in words.
+
+    A page offers its choices in a list (only a tampered form gets here): its reader is told
+    the choices' ``titles``, or that the value is none of those offered; never the codes.
+    """
+    codes = list(allowed)
+    if not has_request_context() or wants_json():
+        return str(_l("must be one of: %(allowed)s", allowed=", ".join(codes)))
+    if titles is None:
+        return str(_l("must be one of the choices offered"))
+    return str(_l("must be one of: %(allowed)s", allowed=", ".join(str(titles[c]) for c in codes)))
+
+
 def _unpaired_surrogate(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -221,14 +235,19 @@ def refuse_unstorable() -> None:
 
 
 def _refused_page(error: InputRefused):
-    """Answer a refused value with 422 naming the field, on the page (never a redirect)."""
+    """Answer a refused value with 422, on the page (never a redirect).
+
+    The JSON answer names each field by its key; a page names no key (``device_type`` means
+    nothing to the person who filled the form): it says what is wrong with the value.
+    """
     from flask import jsonify
 
     if wants_json():
         return jsonify(error.to_dict()), error.status
-    return (
-        render_template("errors/error.html", status=error.status, message=error.full_message),
-        error.status,
+    problems = "; ".join(dict.fromkeys(error.fields.values()))
+    message = _l("A value of this form cannot be stored: it %(problems)s.", problems=problems)
+    return render_template("errors/error.html", status=error.status, message=message), (
+        error.status
     )
 
 

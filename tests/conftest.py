@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 
 from reuse_tracker import create_app
 from reuse_tracker.extensions import db as _db
+from tests.hostile import world  # noqa: F401  (records and callers of every role, shared)
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "correct horse battery"

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from reuse_tracker import clock
+from reuse_tracker import clock, inputs
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.intake import csv_import
@@ -62,7 +62,14 @@ def from_form(form: MappingType[str, str], parsed: csv_import.ParsedFile) -> dic
             errors.setdefault(f"column-{name}", str(_l("choose the column that holds it")))
     values: dict[str, str] = {}
     types = {kind.value for kind in DeviceType}
-    for index in range(int(form.get("value-count", 0) or 0)):
+    # A hidden field: "x" was a 500, 10**18 a loop without end.
+    try:
+        offered = inputs.integer(form.get("value-count") or 0, high=inputs.MAX_COUNT)
+    except ValueError:
+        raise ValidationError(
+            _l("This form is incomplete or out of date: reload the page and try again.")
+        ) from None
+    for index in range(offered):
         raw = form.get(f"value-{index}", "")
         kind = form.get(f"type-{index}", "")
         if raw and kind:

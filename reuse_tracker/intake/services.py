@@ -49,9 +49,7 @@ def clean_donor(data: Mapping[str, Any]) -> dict[str, Any]:
         errors["donor.siret"] = str(_l("is not a valid SIRET (14 digits, check digit)"))
     kind = str(data.get("kind") or "company")
     if kind not in DONOR_KINDS:
-        errors["donor.kind"] = str(
-            _l("must be one of: %(allowed)s", allowed=", ".join(DONOR_KINDS))
-        )
+        errors["donor.kind"] = inputs.not_one_of(DONOR_KINDS)
     email = str(data.get("contact_email") or "").strip()
     if email:
         from reuse_tracker.auth.services import normalise_email

@@ -69,7 +69,7 @@ def read(data: bytes) -> list[DirectoryRow]:
         raise ValidationError(
             _l(
                 "This is not the directory's export: the columns %(columns)s are missing.",
-                columns=", ".join(missing),
+                columns=", ".join(f"“{name}”" for name in missing),
             )
         )
     rows, errors = [], {}

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from reuse_tracker import clock, database, sequences
+from reuse_tracker import clock, database, inputs, sequences
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import ConflictError, ValidationError
@@ -51,7 +51,7 @@ def _choice(
     if value in (None, ""):
         return default
     if value not in allowed:
-        errors[name] = str(_l("must be one of: %(allowed)s", allowed=", ".join(allowed)))
+        errors[name] = inputs.not_one_of(allowed)
     return value if value in allowed else default
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from reuse_tracker import clock
+from reuse_tracker import clock, inputs
 from reuse_tracker.auth.models import User
 from reuse_tracker.errors import INVALID_FIELDS, ConflictError, ValidationError
 from reuse_tracker.extensions import db
@@ -25,6 +25,15 @@ from reuse_tracker.loans.programme import parse_date, text
 KIND_TITLES = dict(
     zip(SUPPORT_KINDS, (_l("workshop"), _l("home visit"), _l("phone help")), strict=True)
 )
+
+#: What the page calls each field, for its refusals.
+LABELS = {
+    "held_on": _l("Date"),
+    "kind": _l("Kind"),
+    "led_by": _l("Led by"),
+    "offer": _l("Low-cost offer referred to"),
+    "referred_on": _l("Referred on"),
+}
 
 
 def _dated(data: Mapping[str, Any], name: str, errors: dict[str, str]) -> date | None:
@@ -46,10 +55,10 @@ def add_session(family: Family, data: Mapping[str, Any], actor: User | None) -> 
     held_on = _dated(data, "held_on", errors)
     kind = data.get("kind")
     if kind not in SUPPORT_KINDS:
-        errors["kind"] = str(_l("must be one of: %(allowed)s", allowed=", ".join(SUPPORT_KINDS)))
+        errors["kind"] = inputs.not_one_of(SUPPORT_KINDS, KIND_TITLES)
     led_by = text(data.get("led_by"), 120, errors, "led_by", required=True)
     if errors:
-        raise ValidationError(INVALID_FIELDS, errors)
+        raise ValidationError(INVALID_FIELDS, errors, LABELS)
     session = SupportSession(
         family_id=family.id,
         held_on=held_on,
@@ -70,7 +79,7 @@ def add_offer(family: Family, data: Mapping[str, Any], actor: User | None) -> Co
     offer = text(data.get("offer"), 200, errors, "offer", required=True)
     referred_on = _dated(data, "referred_on", errors)
     if errors:
-        raise ValidationError(INVALID_FIELDS, errors)
+        raise ValidationError(INVALID_FIELDS, errors, LABELS)
     found = ConnectionOffer(
         family_id=family.id,
         offer=offer,

@@ -104,6 +104,16 @@ def as_pure(factor_set: FactorSet) -> impact.FactorSet:
     )
 
 
+#: What the upload form calls each field, for its refusals.
+LABELS = {
+    "version": _l("Version"),
+    "published_on": _l("Date of the figures"),
+    "source": _l("Source"),
+    "avoided_share": _l("Avoided share (substitution)"),
+    "file": _l("Factor file (CSV)"),
+}
+
+
 def load(
     text: str,
     *,
@@ -151,7 +161,7 @@ def load(
     except impact.FactorError as error:
         errors["file"] = "; ".join(describe(problem) for problem in error.problems[:10])
     if errors:
-        raise ValidationError(INVALID_FIELDS, errors)
+        raise ValidationError(INVALID_FIELDS, errors, LABELS)
     return _store(impact.FactorSet(version, day, source[:1000], types, share), actor)
 
 

@@ -259,7 +259,11 @@ def upload_factors():
     except ValidationError as error:
         db.session.rollback()
         page = render_template(
-            "metrics/factors.html", sets=factors.all_sets(), errors=error.fields, form=form
+            "metrics/factors.html",
+            sets=factors.all_sets(),
+            errors=error.fields,
+            labels=error.labels,
+            form=form,
         )
         return page, 422
     db.session.commit()

@@ -58,7 +58,8 @@ def save_checklist(
 ) -> DiagnosticChecklist:
     """Store the checklist of ``device_type``; flush. Raise ValidationError on bad input."""
     if device_type not in DEVICE_TYPES:
-        raise ValidationError(_l("Unknown device type."), {"device_type": _l("is unknown")})
+        problem, label = {"device_type": _l("is unknown")}, {"device_type": _l("Type")}
+        raise ValidationError(_l("Unknown device type."), problem, label)
     names = list(dict.fromkeys(check_name(c) for c in checks if check_name(c)))
     bad = [name for name in names if not CHECK_NAME.match(name)]
     if bad or not names or len(names) > MAX_CHECKS:
