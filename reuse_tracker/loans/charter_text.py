@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -161,9 +162,15 @@ def sample_context() -> dict[str, str]:
     return {name: f"[{name}]" for name in PLACEHOLDERS}
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(body: str) -> jinja2.Template:
+    """A section's template compiled once (a charter page renders each of them)."""
+    return _environment.from_string(body)
+
+
 def render_section(body: str, context: Mapping[str, Any]) -> str:
     """Render one section's template in the sandbox; raise jinja2 errors on a bad template."""
-    return _environment.from_string(body).render(**_with_french_names(context))
+    return _compiled(body).render(**_with_french_names(context))
 
 
 def stored_texts(locale: str) -> dict[str, str]:
