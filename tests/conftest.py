@@ -124,11 +124,12 @@ def app_ctx(app):
         empty_tables()
 
 
-def empty_tables() -> None:
-    """Delete every row (below the ORM, which refuses to delete events)."""
+def empty_tables(keep: tuple[str, ...] = ()) -> None:
+    """Delete the rows of all tables but ``keep`` (below the ORM, which refuses to drop events)."""
     with _db.engine.begin() as connection:
         for table in reversed(_db.metadata.sorted_tables):
-            connection.execute(table.delete())
+            if table.name not in keep:
+                connection.execute(table.delete())
 
 
 @pytest.fixture
