@@ -10,7 +10,11 @@ machine and fail in CI (CI=true).
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import NoReturn
 
 import pytest
@@ -51,6 +55,30 @@ def _postgres_schema(url: str, schema: str, *, drop: bool = False) -> None:
         engine.dispose()
     except sa.exc.OperationalError as error:
         unavailable(f"PostgreSQL is not reachable at {url}: {error.orig}")
+
+
+@contextmanager
+def new_database(kind: str, sqlite_file: Path) -> Iterator[str]:
+    """Yield the URL of a database that exists and holds nothing: ``sqlite_file``, or a
+    PostgreSQL database created for it (and dropped afterwards)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{sqlite_file}"
+        return
+    server = _postgres_url()
+    name = f"rt_fresh_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as error:
+        admin.dispose()
+        unavailable(f"PostgreSQL is not reachable at {server}: {error.orig}")
+    try:
+        yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -127,11 +155,12 @@ def app_ctx(app):
         empty_tables()
 
 
-def empty_tables() -> None:
-    """Delete every row (below the ORM, which refuses to delete events)."""
+def empty_tables(keep: tuple[str, ...] = ()) -> None:
+    """Delete the rows of all tables but ``keep`` (below the ORM, which refuses to drop events)."""
     with _db.engine.begin() as connection:
         for table in reversed(_db.metadata.sorted_tables):
-            connection.execute(table.delete())
+            if table.name not in keep:
+                connection.execute(table.delete())
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from reuse_tracker.auth.services import create_token
 from reuse_tracker.devices import actions
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.extensions import db
+from tests.loans.conftest import device_in, make_family, make_wave, ready_device  # noqa: F401
 
 IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 #: English words that have no business in a French message.
@@ -133,3 +134,32 @@ def test_a_forced_language_holds_inside_the_block_only(app, french):
         with force_locale("en"):
             assert (gettext("Cancel"), render_template_string(page)) == ("Cancel", "Cancel")
         assert (gettext("Cancel"), render_template_string(page)) == ("Annuler", "Annuler")
+
+
+def test_refusals_of_guards_and_handlers_name_no_field_by_its_code(
+    client,
+    french,
+    login,
+    make_device,
+    device_in,  # noqa: F811
+):
+    """Past the fields' own checks: what the readiness guard and the loan handlers refuse."""
+    login("coordinator")
+    reserved, family, wave = device_in("reserved")
+    refused = [
+        (make_device("in_workshop"), "mark_ready", {}),
+        (make_device("ready"), "reserve", {"family": "FAM-0000-INCONNUE", "wave": wave.id}),
+        (make_device("ready"), "reserve", {"family": family.reference, "wave": 99999}),
+        (reserved, "hand_over", {"charter_signed_on": "2999-01-01"}),
+        (reserved, "hand_over", {"charter_signed_on": "2021-03-01", "due_on": "2021-02-01"}),
+        (reserved, "hand_over", {"charter_signed_on": "2021-03-01", "charter_way": "paper"}),
+        (reserved, "hand_over", {"charter_signed_on": "2021-03-01", "association": "Inconnue"}),
+        (reserved, "hand_over", {"charter_way": "screen"}),
+    ]
+    for device, action, body in refused:
+        response = client.post(
+            "/scan/apply", json={"code": device.asset_tag, "action": action, "fields": body}
+        )
+        message = response.json.get("error", "")
+        codes = [name for name in body if f"{name} :" in message]
+        assert message and not _problems(message) and not codes, (action, body, message)

@@ -8,8 +8,6 @@ with the models: a model changed without its revision shows up here.
 from __future__ import annotations
 
 import logging
-import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,28 +20,14 @@ from alembic.script import ScriptDirectory
 
 from reuse_tracker import create_app
 from reuse_tracker.extensions import db
-from tests.conftest import _postgres_url, unavailable
+from tests.conftest import new_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def fresh_url(request, tmp_path) -> Iterator[str]:
     """The URL of a database that exists and holds nothing."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-        return
-    server = _postgres_url()
-    name = f"rt_migrations_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except sa.exc.OperationalError as error:
-        admin.dispose()
-        unavailable(f"PostgreSQL is not reachable at {server}: {error.orig}")
-    yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_database(request.param, tmp_path / "migrations.sqlite") as url:
+        yield url
 
 
 @pytest.fixture

@@ -28,7 +28,13 @@ def _text(name: str, label) -> Field:
 
 def _number(name: str, label, kind: str = "int") -> Field:
     low, high = SPEC_LIMITS[name]
-    return Field(name, label, kind=kind, minimum=low, maximum=high)
+    cleaner = _hundredths if kind == "decimal" else None
+    return Field(name, label, kind=kind, minimum=low, maximum=high, cleaner=cleaner)
+
+
+def _hundredths(value: float) -> float:
+    """Round to the hundredth the column keeps, as intake does: the event says what is stored."""
+    return float(Decimal(str(value)).quantize(Decimal("0.01")))
 
 
 #: The details a correction may change, in the order the form shows them.

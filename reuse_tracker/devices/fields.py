@@ -144,6 +144,11 @@ def fields_for(action: str) -> tuple[Field, ...]:
     return spec_fields(action)
 
 
+def labels_of(action: str) -> dict[str, LazyString]:
+    """Return what each field of ``action`` is called on the page (refusals name fields so)."""
+    return {field.name: field.label for field in fields_for(action)}
+
+
 def validate(action: str, data: Mapping[str, Any] | None) -> dict[str, Any]:
     """Check the fields of ``action``; return the clean values or raise ValidationError."""
     data = data or {}
@@ -160,8 +165,7 @@ def validate(action: str, data: Mapping[str, Any] | None) -> dict[str, Any]:
         except ValueError as error:
             errors[field.name] = str(error)
     if errors:
-        labels = {field.name: field.label for field in fields_for(action)}
-        raise ValidationError(INVALID_FIELDS, errors, labels)
+        raise ValidationError(INVALID_FIELDS, errors, labels_of(action))
     return clean
 
 

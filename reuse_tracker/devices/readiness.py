@@ -80,4 +80,5 @@ def require_ready(device: Device) -> None:
         raise ConflictError(
             _l("%(tag)s cannot be marked ready yet.", tag=device.asset_tag),
             {"mark_ready": ", ".join(guard_message(code) for code in missing)},
+            {"mark_ready": _l("Still to do")},
         )

@@ -14,6 +14,7 @@ from reuse_tracker import clock
 from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices import services as device_services
+from reuse_tracker.devices.fields import labels_of
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import INVALID_FIELDS, ConflictError, UserError, ValidationError
 from reuse_tracker.extensions import db
@@ -47,10 +48,13 @@ def on_reserve(device: Device, payload: dict[str, Any], actor: User | None) -> N
         raise ValidationError(
             _l("No family has this reference."),
             {"family": str(_l("no family has the reference %(ref)s", ref=payload["family"]))},
+            labels_of("reserve"),
         )
     wave = db.session.get(Wave, payload["wave"])
     if wave is None:
-        raise ValidationError(_l("No such wave."), {"wave": str(_l("no wave has this number"))})
+        raise ValidationError(
+            _l("No such wave."), {"wave": str(_l("no wave has this number"))}, labels_of("reserve")
+        )
     _check_reservation(family, wave)
     loan = Loan(
         family_id=family.id,
@@ -157,6 +161,7 @@ def on_hand_over(device: Device, payload: dict[str, Any], actor: User | None) ->
         raise ValidationError(
             _l("A charter signed on paper needs the association present at the hand-over."),
             {"association": str(_l("say which association was present"))},
+            labels_of("hand_over"),
         )
     payload["charter_signed_on"] = signed_on.isoformat()
     payload["due_on"] = due_on.isoformat()
@@ -180,17 +185,21 @@ def _charter_date(loan: Loan | None, way: str, raw: str | None) -> date:
             raise ValidationError(
                 _l("No signature of the charter is on record for this loan."),
                 {"charter_way": str(_l("the family has not signed on the screen yet"))},
+                labels_of("hand_over"),
             )
         return clock.local(loan.signed_at).date()
     if not raw:
         raise ValidationError(
             _l("The charter must be signed before the hand-over."),
             {"charter_signed_on": str(_l("give the date the charter was signed"))},
+            labels_of("hand_over"),
         )
     signed_on = raw if isinstance(raw, date) else date.fromisoformat(raw)
     if signed_on > clock.today():
         raise ValidationError(
-            INVALID_FIELDS, {"charter_signed_on": str(_l("cannot be in the future"))}
+            INVALID_FIELDS,
+            {"charter_signed_on": str(_l("cannot be in the future"))},
+            labels_of("hand_over"),
         )
     return signed_on
 
@@ -208,6 +217,7 @@ def _due_on(raw: str | None, signed_on: date) -> date:
         raise ValidationError(
             INVALID_FIELDS,
             {"due_on": str(_l("must be after the charter's date"))},
+            labels_of("hand_over"),
         )
     return due_on
 
@@ -228,6 +238,7 @@ def _association(raw: str | None) -> Association | None:
         raise ValidationError(
             INVALID_FIELDS,
             {"association": str(_l("no association is called %(name)s", name=text[:120]))},
+            labels_of("hand_over"),
         )
     return association
 

@@ -21,8 +21,7 @@ from reuse_tracker.workshop import parts, weee
 
 
 def _refuse(action: str, errors: dict[str, Any]) -> ValidationError:
-    labels = {field.name: field.label for field in action_fields.fields_for(action)}
-    return ValidationError(INVALID_FIELDS, errors, labels)
+    return ValidationError(INVALID_FIELDS, errors, action_fields.labels_of(action))
 
 
 def check_erasure(device: Device, payload: dict[str, Any], actor: User | None) -> None:

@@ -1,5 +1,7 @@
 """``correct_details``: a typo corrected as an event that keeps the old and new values."""
 
+from decimal import Decimal
+
 import pytest
 import sqlalchemy as sa
 
@@ -54,6 +56,20 @@ def test_a_reason_is_required_and_a_serial_of_another_device_is_refused(db_sessi
             device, "correct_details", {"serial": other.serial.lower(), "reason": "r"}, actor=None
         )
     assert other.asset_tag in taken.value.fields["serial"]
+
+
+def test_a_weight_is_recorded_to_the_hundredth_the_device_keeps(db_session, make_device):
+    """The event says what the device holds: 1.234 kg is kept as 1.23 (intake rounds so too)."""
+    device = make_device("received", weight_kg="1.5")
+    services.perform(device, "correct_details", {"weight_kg": "1.234", "reason": "r"}, actor=None)
+    db_session.commit()
+    db_session.expire_all()
+    assert db_session.get(Device, device.id).weight_kg == Decimal("1.23")
+    assert _last_event(db_session, device).payload["changes"]["weight_kg"]["new"] == 1.23
+    with pytest.raises(ValidationError):  # 1.231 kg is the weight it already has
+        services.perform(
+            device, "correct_details", {"weight_kg": "1.231", "reason": "r"}, actor=None
+        )
 
 
 @pytest.mark.parametrize("status", ["recycled"])
