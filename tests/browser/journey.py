@@ -15,13 +15,22 @@ from tests.browser.site import SIZES
 #: (size, input mode): the office by mouse or by keyboard alone, the phone by touch.
 MODES = [("desktop", "mouse"), ("desktop", "keyboard"), ("phone", "touch")]
 MODE_IDS = [f"{size}-{mode}" for size, mode in MODES]
+#: The focus ring the style sheet draws (app.css: :focus-visible).
+FOCUS_RING = """element => {
+  const style = getComputedStyle(element);
+  return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+}"""
 
 
 def press(locator, size: str, mode: str = "mouse", key: str = "Enter") -> None:
-    """A click at the office, a tap on the phone, or ``key`` on the focused element by keyboard."""
+    """A click at the office, a tap on the phone, or ``key`` on the focused element by keyboard.
+
+    By keyboard, the element shows the focus ring before the key is pressed.
+    """
     if mode == "keyboard":
         locator.focus()
         expect(locator).to_be_focused()
+        assert locator.evaluate(FOCUS_RING), f"{locator} shows no focus ring"
         locator.page.keyboard.press(key)
     elif size == "phone":
         locator.scroll_into_view_if_needed()
