@@ -21,6 +21,14 @@ FOCUS_RING = """element => {
   return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
 }"""
 
+#: The innermost elements that reach past the right edge of the screen, named.
+STICKING_OUT = """screen => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > screen
+    && ![...e.children].some(c => c.getBoundingClientRect().right > screen))
+  .slice(0, 3)
+  .map(e => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${[...e.classList].join(".")}`
+    + ` (${Math.round(e.getBoundingClientRect().right)} px)`)"""
+
 
 def press(locator, size: str, mode: str = "mouse", key: str = "Enter") -> None:
     """A click at the office, a tap on the phone, or ``key`` on the focused element by keyboard.
@@ -40,9 +48,17 @@ def press(locator, size: str, mode: str = "mouse", key: str = "Enter") -> None:
 
 
 def no_sideways_scroll(page, size: str) -> None:
-    """The page is no wider than the screen (no scrolling sideways on a 390 px phone)."""
+    """The page is no wider than the screen (no scrolling sideways on a 390 px phone).
+
+    Measured once the page has loaded: before its style sheets arrive, a select is as wide
+    as its longest option.
+    """
+    page.wait_for_load_state()
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= SIZES[size]["viewport"]["width"], f"{page.url}: {width} px wide"
+    screen = SIZES[size]["viewport"]["width"]
+    if width > screen:
+        wide = page.evaluate(STICKING_OUT, screen)
+        raise AssertionError(f"{page.url}: {width} px wide; sticking out: {wide}")
 
 
 def scalar(site, sql: str, *parameters):
