@@ -62,19 +62,40 @@ def _open_pdf(page, link, size: str, mode: str) -> bytes:
     return content
 
 
-def _verification_code(pdf: bytes, tmp_path: Path) -> str:
+def _verification_code(pdf: Path) -> str:
     """The code printed in the document's verification address (read with pdftotext)."""
-    path = tmp_path / "document.pdf"
-    path.write_bytes(pdf)
     try:
         text = subprocess.run(
-            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout
     except FileNotFoundError:
         unavailable("pdftotext (poppler-utils) is not installed")
     found = re.search(r"/verify/([A-Z0-9]+)", text)
     assert found, "the receipt prints its verification address"
     return found.group(1)
+
+
+def _confirm_the_list(page, site, donation: int, size: str, mode: str) -> None:
+    """Answer that the donation's list is right; the programme records it."""
+    section = page.locator(f"#donation-{donation}")
+    press(section.get_by_label("Oui, la liste est juste"), size, mode, "Space")
+    expect(section.get_by_label("Oui, la liste est juste")).to_be_checked()
+    press(section.get_by_role("button", name="Envoyer ma réponse"), size, mode)
+    expect(page.get_by_text("Merci : vous avez confirmé la liste")).to_be_visible()
+    expect(section.get_by_text("Liste confirmée par le donateur")).to_be_visible()
+    verdict = "SELECT verdict FROM donation_reviews WHERE donation_id = ? ORDER BY id DESC"
+    assert scalar(site, verdict, donation) == "confirmed"
+
+
+def _check_the_file(page, pdf: Path, size: str, mode: str) -> None:
+    """On the document's verification page, send the file received: it is that document."""
+    with page.expect_file_chooser() as chooser:
+        press(page.get_by_label("Le fichier PDF que vous avez reçu"), size, mode, "Space")
+    chooser.value.set_files(str(pdf))
+    press(page.get_by_role("button", name="Vérifier le fichier"), size, mode)
+    expect(page.locator("#verdict")).to_have_text(
+        "Le fichier correspond : c'est ce document, non modifié."
+    )
 
 
 def _verify(page, site, code: str, size: str, mode: str) -> None:
@@ -103,22 +124,10 @@ def test_a_donor_confirms_the_list_downloads_its_documents_and_verifies_the_rece
     )
     no_sideways_scroll(page, size)
 
-    section = page.locator(f"#donation-{donation}")
-    press(section.get_by_label("Oui, la liste est juste"), size, mode, "Space")
-    expect(section.get_by_label("Oui, la liste est juste")).to_be_checked()
-    press(section.get_by_role("button", name="Envoyer ma réponse"), size, mode)
-    expect(page.get_by_text("Merci : vous avez confirmé la liste")).to_be_visible()
-    expect(section.get_by_text("Liste confirmée par le donateur")).to_be_visible()
-    assert (
-        scalar(
-            site,
-            "SELECT verdict FROM donation_reviews WHERE donation_id = ? ORDER BY id DESC",
-            donation,
-        )
-        == "confirmed"
-    )
+    _confirm_the_list(page, site, donation, size, mode)
     no_sideways_scroll(page, size)
 
+    section = page.locator(f"#donation-{donation}")
     receipt = _open_pdf(
         page, section.get_by_role("link", name=re.compile("Attestation")), size, mode
     )
@@ -126,7 +135,9 @@ def test_a_donor_confirms_the_list_downloads_its_documents_and_verifies_the_rece
         page, section.get_by_role("link", name=re.compile("Certificat d'effacement")), size, mode
     )
     _open_pdf(page, page.get_by_role("link", name="Rapport d'impact (PDF)"), size, mode)
-    code = _verification_code(receipt, tmp_path)
+    received = tmp_path / "attestation.pdf"
+    received.write_bytes(receipt)
+    code = _verification_code(received)
     issued = "SELECT kind || ' ' || subject FROM issued_documents WHERE code = ?"
     assert scalar(site, issued, code) == f"receipt donation:{donation}"
     _verify(page, site, code, size, mode)
@@ -134,6 +145,7 @@ def test_a_donor_confirms_the_list_downloads_its_documents_and_verifies_the_rece
     expect(page.get_by_role("status")).to_contain_text("et c'est la version en vigueur")
     expect(page.locator("main")).to_contain_text("Attestation de prise en charge")
     no_sideways_scroll(page, size)
+    _check_the_file(page, received, size, mode)
 
     _verify(page, site, code[::-1], size, mode)
     expect(page.get_by_role("alert")).to_contain_text("n'est pas authentique")
