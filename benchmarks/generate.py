@@ -554,6 +554,9 @@ def write(
                             f"COALESCE((SELECT MAX(id) FROM {name}), 1))"
                         )
                     )
+            # What autovacuum does soon after a bulk load in production (off on some test
+            # clusters): without statistics the planner takes the big tables for empty ones.
+            connection.execute(sa.text("ANALYZE"))
 
 
 def counters(generator: Generator, devices: int) -> dict[str, int]:

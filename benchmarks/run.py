@@ -133,6 +133,24 @@ def page_rows(app, repeat: int) -> list[Row]:
             ),
         ),
         (
+            "device list, search by model",
+            get("/devices?" + urlencode({"q": "Latitude"})),
+            sql(
+                f"{device_list} WHERE upper(model) >= 'LATITUDE' AND upper(model) < 'LATITUDF'"
+                " ORDER BY id DESC LIMIT 50",
+                "SELECT COUNT(*) FROM devices"
+                " WHERE upper(model) >= 'LATITUDE' AND upper(model) < 'LATITUDF'",
+            ),
+        ),
+        (
+            "device list, page 1,000",
+            get("/devices?page=1000"),
+            sql(
+                f"{device_list} ORDER BY id DESC LIMIT 50 OFFSET 49950",
+                "SELECT COUNT(*) FROM devices",
+            ),
+        ),
+        (
             "device page",
             get(f"/devices/{tag}"),
             sql(
@@ -189,6 +207,25 @@ def page_rows(app, repeat: int) -> list[Row]:
                 "SELECT id, family_id, device_id, due_on FROM loans "
                 "WHERE status = 'on_loan' AND due_on < CURRENT_DATE ORDER BY due_on LIMIT 50",
                 "SELECT COUNT(*) FROM loans WHERE status = 'on_loan' AND due_on < CURRENT_DATE",
+            ),
+        ),
+        (
+            "overdue loans, CSV export",
+            get("/loans/overdue.csv"),
+            sql(
+                "SELECT loans.id, loans.due_on, devices.asset_tag, families.reference FROM loans"
+                " JOIN devices ON devices.id = loans.device_id"
+                " JOIN families ON families.id = loans.family_id"
+                " WHERE loans.status = 'on_loan' AND loans.due_on < CURRENT_DATE"
+                " ORDER BY loans.due_on",
+            ),
+        ),
+        (
+            "figures page",
+            get("/metrics"),
+            sql(
+                "SELECT status, type, COUNT(*), SUM(weight_kg) FROM devices GROUP BY status, type",
+                "SELECT status, COUNT(*) FROM loans GROUP BY status",
             ),
         ),
         (

@@ -91,6 +91,8 @@ def from_environment(instance_path: str) -> dict:
         "SIGNATURE_MAX_BYTES": int(os.environ.get("SIGNATURE_MAX_BYTES", 200_000)),
         #: Families the programme means to equip (Nantes 2021: 660 computers).
         "PROGRAMME_TARGET": int(os.environ.get("PROGRAMME_TARGET", 660)),
+        #: Seconds a worker keeps the figures of an open period before computing them again.
+        "METRICS_MAX_AGE": int(os.environ.get("METRICS_MAX_AGE", 300)),
         #: Families the associations mean to accompany each year (Nantes: 2,500).
         "SUPPORT_TARGET": int(os.environ.get("SUPPORT_TARGET", 2500)),
         #: Counts below this never leave through open data (French public statistics: 11).

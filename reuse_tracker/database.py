@@ -10,15 +10,27 @@ from importlib.util import find_spec
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_sqlalchemy.pagination import SelectPagination
 
 from reuse_tracker.extensions import db
 
 
 def configure_engine(app: Flask) -> None:
-    """Make SQLite behave like a server database: foreign keys, WAL, waiting on locks."""
+    """Make SQLite behave like a server database (foreign keys, WAL, waiting on locks), and
+    keep PostgreSQL from compiling short queries (JIT)."""
     import_models()
     with app.app_context():
         engine = db.engine
+    if engine.dialect.name == "postgresql":
+
+        @sa.event.listens_for(engine, "connect")
+        def _no_jit(dbapi_connection, connection_record):
+            # The default settings JIT-compile any query whose estimated cost passes 100,000:
+            # the workshop board at 100,000 devices spent 60 of its 112 ms compiling.
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET jit = off")
+            dbapi_connection.commit()
+
     if engine.dialect.name != "sqlite":
         return
 
@@ -31,6 +43,31 @@ def configure_engine(app: Flask) -> None:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+
+
+def literal_slice(statement: sa.Select, limit: int, offset: int = 0) -> sa.Select:
+    """Limit ``statement`` to ``limit`` rows from ``offset``, both numbers written into its SQL.
+
+    Bound as parameters, the planner does not know how few rows are wanted: SQLite then walks
+    the whole table in the sort's order rather than use the search's indexes (a device search
+    at 100,000 devices: 90 ms instead of 0.2 ms). The numbers are ints, checked here.
+    """
+    return statement.limit(
+        sa.bindparam("row_limit", int(limit), type_=sa.Integer, literal_execute=True)
+    ).offset(sa.bindparam("row_offset", int(offset), type_=sa.Integer, literal_execute=True))
+
+
+class _LiteralSlicePagination(SelectPagination):
+    def _query_items(self) -> list:
+        select = literal_slice(self._query_args["select"], self.per_page, self._query_offset)
+        return list(self._query_args["session"].execute(select).unique().scalars())
+
+
+def paginate(statement: sa.Select, *, page: int, per_page: int) -> SelectPagination:
+    """``db.paginate`` (never a 404: a page past the end is empty), its slice in literal SQL."""
+    return _LiteralSlicePagination(
+        select=statement, session=db.session(), page=page, per_page=per_page, error_out=False
+    )
 
 
 #: Modules outside the features' ``models`` that hold tables.

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import Babel, Domain, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import _get_current_context as babel_context
 
 LANGUAGES = {"fr": "Français", "en": "English"}
 
@@ -21,9 +22,38 @@ def select_locale() -> str | None:
     return default
 
 
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, its catalogue found once per request.
+
+    Flask-Babel looks the catalogue up again for every string (the locale, the domain, a cache
+    keyed by both: about 400 look-ups for a device page). This keeps it in the request's
+    Babel context, the place ``force_locale`` and ``refresh`` save, clear and restore.
+    """
+
+    def get_translations(self):
+        context = babel_context()
+        found = getattr(context, "babel_translations", None)
+        if found is None:
+            found = super().get_translations()
+            if context is not None:
+                context.babel_translations = found
+        return found
+
+
 def register_i18n(app: Flask, babel: Babel) -> None:
     """Bind Flask-Babel and expose dates and numbers in the user's format to templates."""
     babel.init_app(app, locale_selector=select_locale)
+    domain = babel.domain_instance = RequestDomain(domain=app.extensions["babel"].default_domain)
+    # The templates' _() and ngettext() go to the domain directly, not through get_domain().
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: domain.get_translations().ugettext(text),
+        ngettext=lambda one, many, n: domain.get_translations().ungettext(one, many, n),
+        pgettext=lambda context, text: domain.get_translations().upgettext(context, text),
+        npgettext=lambda context, one, many, n: domain.get_translations().unpgettext(
+            context, one, many, n
+        ),
+        newstyle=True,
+    )
     app.jinja_env.filters.update(
         date=lambda value, fmt="medium": format_date(value, fmt) if value else "",
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",

@@ -96,6 +96,8 @@ def app(database_url, tmp_path_factory):
             "BABEL_DEFAULT_LOCALE": "en",
             "PUBLIC_BASE_URL": "https://reuse.example.org",
             "SERVER_NAME": None,
+            # Figures read after each change; tests/metrics/test_figures.py checks the keeping.
+            "METRICS_MAX_AGE": 0,
         }
     )
     app.instance_path = str(tmp_path_factory.mktemp("instance"))

@@ -119,3 +119,17 @@ def test_a_refusal_already_stating_its_reason_says_it_once(app_ctx):
         "The nwipe log was refused: no disk in it.", {"log": "no disk in it"}, {"log": "log"}
     )
     assert error.full_message.count("no disk in it") == 1
+
+
+def test_a_forced_language_holds_inside_the_block_only(app, french):
+    """The catalogue is found once per request; ``force_locale`` (a donor's documents in the
+    donor's language) still switches it inside its block, in code and in templates alike."""
+    from flask import render_template_string
+    from flask_babel import force_locale, gettext
+
+    page = "{{ _('Cancel') }}"
+    with app.test_request_context("/"):
+        assert (gettext("Cancel"), render_template_string(page)) == ("Annuler", "Annuler")
+        with force_locale("en"):
+            assert (gettext("Cancel"), render_template_string(page)) == ("Cancel", "Cancel")
+        assert (gettext("Cancel"), render_template_string(page)) == ("Annuler", "Annuler")

@@ -6,12 +6,11 @@ import sqlalchemy as sa
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
-from reuse_tracker import inputs
+from reuse_tracker import database, inputs
 from reuse_tracker.auth import bp
 from reuse_tracker.auth.access import roles_required
 from reuse_tracker.auth.audit import AuditEntry
 from reuse_tracker.auth.models import Role
-from reuse_tracker.extensions import db
 
 PER_PAGE = 50
 #: The kinds of entries the page filters on: the first word of their action code.
@@ -43,8 +42,8 @@ def audit():
         statement = statement.where(
             sa.or_(AuditEntry.action == kind, AuditEntry.action.startswith(f"{kind}."))
         )
-    page = db.paginate(
-        statement, page=inputs.page(request.args.get("page")), per_page=PER_PAGE, error_out=False
+    page = database.paginate(
+        statement, page=inputs.page(request.args.get("page")), per_page=PER_PAGE
     )
     return render_template(
         "auth/audit.html",

@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from jinja2 import TemplateNotFound
 
-from reuse_tracker import inputs
+from reuse_tracker import database, inputs
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
 from reuse_tracker.devices import actions, bp, corrections, provenance, readiness, search, services
 from reuse_tracker.devices import fields as action_fields
@@ -113,12 +113,10 @@ def index():
         if exact:
             return redirect(url_for(".detail", asset_tag=exact))
     statement = _filtered(filters).order_by(*search.SORTS[filters["sort"]])
-    page = db.paginate(
+    page = database.paginate(
         statement,
         page=inputs.page(request.args.get("page")),
         per_page=inputs.per_page(request.args.get("per_page"), 50, 200),
-        max_per_page=200,
-        error_out=False,
     )
     origin = provenance.of_donation(int(filters["donation"])) if filters["donation"] else None
     can_print = current_actor().has_role(*WORKSHOP)

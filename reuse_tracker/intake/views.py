@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
-from reuse_tracker import clock, inputs
+from reuse_tracker import clock, database, inputs
 from reuse_tracker.auth.access import EDIT_INTAKE, READ, current_actor, roles_required
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device
@@ -57,12 +57,10 @@ def index():
         .options(joinedload(Donation.donor))
         .order_by(Donation.received_on.desc(), Donation.id.desc())
     )
-    page = db.paginate(
+    page = database.paginate(
         statement,
         page=inputs.page(request.args.get("page")),
         per_page=inputs.per_page(request.args.get("per_page"), 25, 100),
-        max_per_page=100,
-        error_out=False,
     )
     counts = dict(
         db.session.execute(

@@ -130,7 +130,7 @@ def overdue():
     today = clock.today()
     filters = _overdue_filters()
     late = queries.overdue_statement(today, **filters)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(late.subquery()))
+    total = queries.overdue_count(today, **filters)
     rows, page, pages = queries.page_of(
         late, total, OVERDUE_PER_PAGE, inputs.page(request.args.get("page"))
     )
@@ -156,7 +156,7 @@ def overdue():
 def overdue_csv():
     """The overdue loans and their last reminder, for an association (no identities)."""
     today = clock.today()
-    rows = db.session.execute(queries.overdue_statement(today, **_overdue_filters())).all()
+    rows = db.session.execute(queries.overdue_export_statement(today, **_overdue_filters()))
     response = Response(reminders.overdue_csv(rows, today), mimetype="text/csv")
     name = f"retards-{today.isoformat()}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

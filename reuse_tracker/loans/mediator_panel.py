@@ -66,7 +66,7 @@ def mediator_panel(user) -> dict[str, Any] | None:
     association = _association(choices)
     days = _handover_days(association)
     late = queries.overdue_statement(today, association=association)
-    overdue_total = db.session.scalar(sa.select(sa.func.count()).select_from(late.subquery()))
+    overdue_total = queries.overdue_count(today, association=association)
     return {
         "associations": choices,
         "association": association,

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from reuse_tracker import clock
+from reuse_tracker import clock, database
 from reuse_tracker.auth.models import Role
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices.lifecycle import Status
@@ -217,6 +217,17 @@ def families_count(filters: dict[str, Any]) -> int:
     return db.session.scalar(statement) or 0
 
 
+def _overdue_where(
+    statement: sa.Select, today: date, association: int | None, school: int | None
+) -> sa.Select:
+    statement = statement.where(Loan.status == LoanStatus.ON_LOAN, Loan.due_on < today)
+    if association is not None:
+        statement = statement.where(Family.association_id == association)
+    if school is not None:
+        statement = statement.where(Family.school_id == school)
+    return statement
+
+
 def overdue_statement(
     today: date, *, association: int | None = None, school: int | None = None
 ) -> sa.Select:
@@ -235,14 +246,50 @@ def overdue_statement(
         .outerjoin(Association, Association.id == Family.association_id)
         .outerjoin(LoanReminder, LoanReminder.id == last_reminder)
         .options(sa.orm.defer(Loan.signature_png))
-        .where(Loan.status == LoanStatus.ON_LOAN, Loan.due_on < today)
         .order_by(Loan.due_on, Loan.id)
     )
-    if association is not None:
-        statement = statement.where(Family.association_id == association)
-    if school is not None:
-        statement = statement.where(Family.school_id == school)
-    return statement
+    return _overdue_where(statement, today, association, school)
+
+
+def overdue_export_statement(
+    today: date, *, association: int | None = None, school: int | None = None
+) -> sa.Select:
+    """The overdue loans' columns the association's CSV shows, the oldest first."""
+    last_reminder = (
+        sa.select(sa.func.max(LoanReminder.id))
+        .where(LoanReminder.loan_id == Loan.id)
+        .correlate(Loan)
+        .scalar_subquery()
+    )
+    statement = (
+        sa.select(
+            Family.reference,
+            School.name.label("school"),
+            Association.name.label("association"),
+            Device.asset_tag,
+            Loan.due_on,
+            LoanReminder.done_on,
+            LoanReminder.kind,
+            LoanReminder.outcome,
+            LoanReminder.note,
+        )
+        .select_from(Loan)
+        .join(Family, Family.id == Loan.family_id)
+        .join(Device, Device.id == Loan.device_id)
+        .outerjoin(School, School.id == Family.school_id)
+        .outerjoin(Association, Association.id == Family.association_id)
+        .outerjoin(LoanReminder, LoanReminder.id == last_reminder)
+        .order_by(Loan.due_on, Loan.id)
+    )
+    return _overdue_where(statement, today, association, school)
+
+
+def overdue_count(today: date, *, association: int | None = None, school: int | None = None) -> int:
+    """Count the loans ``overdue_statement`` lists (the loans and their families alone)."""
+    statement = (
+        sa.select(sa.func.count()).select_from(Loan).join(Family, Family.id == Loan.family_id)
+    )
+    return db.session.scalar(_overdue_where(statement, today, association, school)) or 0
 
 
 def overdue_by_association(today: date) -> list[tuple[int | None, str | None, int]]:
@@ -281,7 +328,8 @@ def page_of(statement: sa.Select, total: int, per_page: int, wanted: int) -> tup
     """Return the rows of page ``wanted`` (kept within range), its number and the page count."""
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, wanted), pages)
-    rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all()
+    rows = db.session.execute(database.literal_slice(statement, per_page, (page - 1) * per_page))
+    rows = rows.all()
     return rows, page, pages
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from reuse_tracker import clock
+from reuse_tracker import clock, csv_export
 from reuse_tracker.auth.models import User
 from reuse_tracker.errors import INVALID_FIELDS, ConflictError, ValidationError
 from reuse_tracker.extensions import db
@@ -37,8 +35,6 @@ OUTCOME_TITLES = dict(
         strict=True,
     )
 )
-#: A spreadsheet reads a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def record_reminder(loan: Loan, data: Mapping[str, Any], actor: User | None) -> LoanReminder:
@@ -70,42 +66,35 @@ def record_reminder(loan: Loan, data: Mapping[str, Any], actor: User | None) -> 
     return reminder
 
 
-def neutralise(value: Any) -> str:
-    """Return a cell's text that no spreadsheet runs as a formula (a leading quote)."""
-    cell = "" if value is None else str(value)
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
-
-
 def overdue_csv(rows: Iterable[Any], today) -> str:
-    """Return the overdue loans as CSV for an association: references, never identities."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        [
-            str(_l("Family")),
-            str(_l("School")),
-            str(_l("Association")),
-            str(_l("Device")),
-            str(_l("Due on")),
-            str(_l("Days late")),
-            str(_l("Last reminder")),
-            str(_l("Outcome")),
-            str(_l("Note")),
-        ]
-    )
-    for loan, family, device, school, association, reminder in rows:
-        writer.writerow(
-            neutralise(cell)
-            for cell in (
-                family.reference,
-                school.name if school else "",
-                association.name if association else "",
-                device.asset_tag,
-                loan.due_on.isoformat(),
-                (today - loan.due_on).days,
-                f"{reminder.done_on.isoformat()} {KIND_TITLES[reminder.kind]}" if reminder else "",
-                OUTCOME_TITLES[reminder.outcome] if reminder else "",
-                reminder.note if reminder else "",
-            )
+    """Return the overdue loans as CSV for an association: references, never identities.
+
+    ``rows`` are ``queries.overdue_export_statement``'s: columns, not records (16,000 overdue
+    loans read as six records each took seconds).
+    """
+    header = [
+        _l("Family"),
+        _l("School"),
+        _l("Association"),
+        _l("Device"),
+        _l("Due on"),
+        _l("Days late"),
+        _l("Last reminder"),
+        _l("Outcome"),
+        _l("Note"),
+    ]
+    lines = (
+        (
+            row.reference,
+            row.school or "",
+            row.association or "",
+            row.asset_tag,
+            row.due_on.isoformat(),
+            (today - row.due_on).days,
+            f"{row.done_on.isoformat()} {KIND_TITLES[row.kind]}" if row.kind else "",
+            OUTCOME_TITLES[row.outcome] if row.outcome else "",
+            row.note or "",
         )
-    return out.getvalue()
+        for row in rows
+    )
+    return "".join(csv_export.stream(header, [lines]))

@@ -1,13 +1,14 @@
 """The programme's figures for a period, as ``GET /api/v1/metrics`` answers them.
 
 A closed period (its end before today) keeps the figures and the factor set it was first
-computed with (``PeriodFigures``) until ``flask metrics recompute``; an open period is always
-computed afresh with the set in use.
+computed with (``PeriodFigures``) until ``flask metrics recompute``; an open period is
+computed with the set in use, and each worker keeps it for ``METRICS_MAX_AGE`` seconds: the
+figures read the whole programme's history (a second at 100,000 devices).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +22,11 @@ from reuse_tracker.metrics import aggregates, factors, impact
 from reuse_tracker.metrics.aggregates import Period
 from reuse_tracker.metrics.models import FactorSet, PeriodFigures
 from reuse_tracker.workshop.weee import WASTE_CODES
+
+#: An open period's figures lately computed by this worker: (start, end, set) -> (when, figures).
+_recent: dict[tuple[date, date, int], tuple[datetime, dict[str, Any]]] = {}
+#: Periods kept at most (the default one, and the few others people look at).
+RECENT_PERIODS = 16
 
 LOAN_FIGURES = ("loans_started", "re_loans", "returns", "lost", "transferred", "devices_on_loan")
 
@@ -183,7 +189,7 @@ def compute(period: Period, factor_set: FactorSet) -> dict[str, Any]:
 
 
 def for_period(period: Period, *, recompute: bool = False) -> dict[str, Any]:
-    """Return the figures of ``period``: kept ones for a closed period, else computed now."""
+    """Return the figures of ``period``: kept ones for a closed period, else recent ones."""
     closed = period.end < clock.today()
     kept = (
         db.session.scalar(
@@ -197,15 +203,40 @@ def for_period(period: Period, *, recompute: bool = False) -> dict[str, Any]:
     if kept is not None and not recompute:
         return kept.figures
     factor_set = factors.current()
+    if not closed:
+        return _recent_figures(period, factor_set, recompute)
     figures = compute(period, factor_set)
-    if closed:
-        if kept is None:
-            kept = PeriodFigures(starts_on=period.start, ends_on=period.end)
-            db.session.add(kept)
-        kept.factor_set_id, kept.figures, kept.computed_at = factor_set.id, figures, clock.now()
-        db.session.flush()
-        factors.mark_changed()
+    if kept is None:
+        kept = PeriodFigures(starts_on=period.start, ends_on=period.end)
+        db.session.add(kept)
+    kept.factor_set_id, kept.figures, kept.computed_at = factor_set.id, figures, clock.now()
+    db.session.flush()
+    factors.mark_changed()
     return figures
+
+
+def _recent_figures(period: Period, factor_set: FactorSet, recompute: bool) -> dict[str, Any]:
+    key = (period.start, period.end, factor_set.id)
+    now, max_age = clock.now(), current_app.config["METRICS_MAX_AGE"]
+    found = _recent.get(key)
+    if found and not recompute and 0 <= (now - found[0]).total_seconds() < max_age:
+        return found[1]
+    figures = compute(period, factor_set)
+    if max_age > 0:
+        if len(_recent) >= RECENT_PERIODS:
+            _recent.pop(min(_recent, key=lambda k: _recent[k][0]))
+        _recent[key] = (now, figures)
+    return figures
+
+
+def computed_at(period: Period) -> datetime | None:
+    """When this worker computed the open period's figures it shows (None: just now)."""
+    times = [
+        when
+        for (start, end, _set), (when, _f) in _recent.items()
+        if (start, end) == (period.start, period.end)
+    ]
+    return max(times, default=None)
 
 
 def recompute_all() -> list[tuple[date, date]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
@@ -208,6 +208,8 @@ def figures_page():
         "metrics/figures.html",
         period=period,
         data=data,
+        computed_at=figures.computed_at(period),
+        max_age_minutes=max(1, current_app.config["METRICS_MAX_AGE"] // 60),
         charts=page_charts(data, period),
         tables=page_tables(data, period),
         notes=notes,

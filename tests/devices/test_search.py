@@ -131,3 +131,29 @@ def test_the_whole_search_reads_indexes_only(app_ctx, make_donation):
     plan = _plan(sa.select(Device.id).where(condition))
     print(plan)  # pytest -s shows the plan of each database
     assert "SCAN devices" not in plan and "Seq Scan" not in plan, plan
+
+
+def test_a_page_of_search_results_reads_indexes_only(app_ctx, client, login, make_donation):
+    """The list's own query, as it is sent: a bound LIMIT made SQLite walk the table instead."""
+    make_donation(3)
+    login("coordinator")
+    sent = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("SELECT devices.id") and "LIMIT" in statement:
+            sent.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        assert client.get("/devices", query_string={"q": "bao-inv"}).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", keep)
+    ((statement, parameters),) = sent
+    connection = db.session.connection()
+    if db.engine.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+    else:
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+    plan = "\n".join(str(row[-1]) for row in rows)
+    assert "SCAN devices" not in plan and "Seq Scan" not in plan, plan

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from reuse_tracker import clock
+from reuse_tracker.csv_export import neutralise
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.models import Loan, LoanReminder
-from reuse_tracker.loans.reminders import neutralise
 from tests.loans.conftest import PARENT, PHONE
 
 

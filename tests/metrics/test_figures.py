@@ -146,3 +146,29 @@ def test_the_figures_run_a_fixed_number_of_queries(scenario, count_queries):
         figures.compute(PERIOD, factor_set)
     # devices, loans, reused, events, families, schools, median, parts, waves, months
     assert len(statements) == 12, statements  # ten aggregates, two for the support figures
+
+
+def test_an_open_period_is_kept_for_a_few_minutes_then_computed_again(app, scenario):
+    """Seen on 30 Dec, the autumn is open: its figures are kept METRICS_MAX_AGE seconds."""
+    from datetime import timedelta
+
+    from tests.metrics.conftest import _receive, at
+
+    app.config["METRICS_MAX_AGE"] = 300
+    figures._recent.clear()
+    try:
+        with clock.freeze(at(12, 30)):
+            first = figures.for_period(PERIOD)
+            assert figures.computed_at(PERIOD) == clock.now()
+        _receive("D6", "laptop", at(12, 30, 2026) + timedelta(minutes=1), "2.0")
+        with clock.freeze(at(12, 30) + timedelta(minutes=4)):
+            assert figures.for_period(PERIOD) == first  # within five minutes: kept
+        with clock.freeze(at(12, 30) + timedelta(minutes=5)):
+            again = figures.for_period(PERIOD)
+            assert figures.computed_at(PERIOD) == clock.now()
+        waiting = [f["stock"].get("received", {}).get("laptop", 0) for f in (first, again)]
+        assert waiting[1] == waiting[0] + 1  # D6 waits at intake
+    finally:
+        app.config["METRICS_MAX_AGE"] = 0
+        figures._recent.clear()
+    assert db.session.query(PeriodFigures).count() == 0  # an open period is never stored
