@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.journey import MODE_IDS, MODES, no_sideways_scroll, press, scalar
+from tests.browser.journey import MODE_IDS, MODES, fill, no_sideways_scroll, press, scalar
 from tests.conftest import unavailable
 
 pytestmark = pytest.mark.browser
@@ -57,6 +57,9 @@ def _open_pdf(page, link, size: str, mode: str) -> bytes:
     assert answer.value.header_value("content-type") == "application/pdf"
     content = page.context.request.get(answer.value.url).body()
     assert content[:5] == b"%PDF-", f"{answer.value.url}: not a PDF"
+    # Back once the viewer has the page (going back while it attaches loses the page).
+    page.wait_for_url(answer.value.url)
+    page.wait_for_load_state()
     page.go_back()
     expect(link).to_be_visible()
     return content
@@ -101,12 +104,7 @@ def _check_the_file(page, pdf: Path, size: str, mode: str) -> None:
 def _verify(page, site, code: str, size: str, mode: str) -> None:
     """Type ``code`` into the verification form and send it."""
     page.goto(f"{site.url}/verify")
-    field = page.get_by_label("Code de vérification")
-    if mode == "keyboard":
-        field.focus()
-        page.keyboard.type(code)
-    else:
-        field.fill(code)
+    fill(page.get_by_label("Code de vérification"), code, mode)
     no_sideways_scroll(page, size)
     press(page.get_by_role("button", name="Vérifier", exact=True), size, mode)
 

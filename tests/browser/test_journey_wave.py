@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.journey import FOCUS_RING, MODE_IDS, MODES, no_sideways_scroll, press, scalar
+from tests.browser.journey import MODE_IDS, MODES, choose, fill, no_sideways_scroll, press, scalar
 
 pytestmark = pytest.mark.browser
 #: Each step answers over the network of a loaded test machine: more than expect's 5 s.
@@ -21,42 +21,16 @@ expect.set_options(timeout=20_000)
 READY = "SELECT count(*) FROM devices WHERE status = 'ready' AND type = ?"
 
 
-def _type(page, field, text: str, mode: str) -> None:
-    """Fill ``field`` with ``text``: keys typed into it by keyboard, filled otherwise."""
-    if mode == "keyboard":
-        field.focus()
-        expect(field).to_be_focused()
-        assert field.evaluate(FOCUS_RING), f"{field} shows no focus ring"
-        page.keyboard.type(text)
-    else:
-        field.fill(text)
-
-
-def _choose(page, select, value: str, mode: str) -> None:
-    """Choose an option: by keyboard, Home then the down arrow until it is reached."""
-    if mode == "keyboard":
-        select.focus()
-        expect(select).to_be_focused()
-        assert select.evaluate(FOCUS_RING), f"{select} shows no focus ring"
-        page.keyboard.press("Home")
-        position = select.evaluate("(s, v) => [...s.options].findIndex(o => o.value === v)", value)
-        for _ in range(position):
-            page.keyboard.press("ArrowDown")
-    else:
-        select.select_option(value)
-    assert select.evaluate("s => [...s.selectedOptions].map(o => o.value)") == [value]
-
-
 def _refer_a_family(page, wave_name: str, school: str, size: str, mode: str) -> str:
     """From the wave's page, refer a family needing a desktop; come back; its reference."""
     press(page.get_by_role("link", name="Orienter une famille"), size, mode)
     expect(page.locator("h1")).to_have_text("Orienter une famille")
     no_sideways_scroll(page, size)
-    _choose(page, page.locator("#school"), school, mode)
-    _choose(page, page.locator("#child_class"), "CM1", mode)
-    _choose(page, page.locator("#device_type"), "desktop", mode)
+    choose(page.locator("#school"), school, mode)
+    choose(page.locator("#child_class"), "CM1", mode)
+    choose(page.locator("#device_type"), "desktop", mode)
     association = page.locator("#association option").nth(1).get_attribute("value")
-    _choose(page, page.locator("#association"), association, mode)
+    choose(page.locator("#association"), association, mode)
     press(page.get_by_role("button", name="Enregistrer"), size, mode)
     flash = page.get_by_text(re.compile(r"La famille FAM-\d{4}-\d+ a été enregistrée"))
     expect(flash).to_be_visible()
@@ -69,19 +43,12 @@ def _refer_a_family(page, wave_name: str, school: str, size: str, mode: str) -> 
 def _plan_a_wave(page, name: str, school: str, size: str, mode: str) -> None:
     """Fill the waves list's form: a wave of one school, one desktop and one tablet."""
     expect(page.get_by_role("heading", name="Planifier une nouvelle vague")).to_be_visible()
-    _type(page, page.get_by_label("Nom", exact=True), name, mode)
-    # Typed by keyboard, a date's digits follow the browser's own order (day or month
-    # first): these dates read the same both ways.
-    for field, iso in (("#starts_on", "2027-03-03"), ("#ends_on", "2027-04-04")):
-        if mode == "keyboard":
-            year, month, day = iso.split("-")
-            _type(page, page.locator(field), f"{day}{month}{year}", mode)
-        else:
-            page.locator(field).fill(iso)
-        expect(page.locator(field)).to_have_value(iso)
-    _type(page, page.locator("#target_desktop"), "1", mode)
-    _type(page, page.locator("#target_tablet"), "1", mode)
-    _choose(page, page.locator("#schools"), school, mode)
+    fill(page.get_by_label("Nom", exact=True), name, mode)
+    fill(page.locator("#starts_on"), "2027-03-01", mode)
+    fill(page.locator("#ends_on"), "2027-03-19", mode)
+    fill(page.locator("#target_desktop"), "1", mode)
+    fill(page.locator("#target_tablet"), "1", mode)
+    choose(page.locator("#schools"), school, mode)
     no_sideways_scroll(page, size)
     press(page.get_by_role("button", name="Créer la vague"), size, mode)
     expect(page.get_by_text(f"La vague « {name} » a été créée.")).to_be_visible()
@@ -93,12 +60,7 @@ def _raise_the_desktop_target(page, name: str, size: str, mode: str) -> None:
     target = page.locator("#target_desktop")
     expect(target).to_have_value("1")
     no_sideways_scroll(page, size)
-    if mode == "keyboard":
-        _type(page, target, "", mode)
-        page.keyboard.press("Control+A")
-        page.keyboard.type("2")
-    else:
-        target.fill("2")
+    fill(target, "2", mode)
     press(page.get_by_role("button", name="Enregistrer"), size, mode)
     expect(page.get_by_text(f"La vague « {name} » a été mise à jour.")).to_be_visible()
 
