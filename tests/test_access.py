@@ -13,6 +13,7 @@ PUBLIC = {
     "auth.reset_password",  # the one-time link: its token is the credential
     "main.set_language",
     "documents.verify",
+    "documents.lookup",
     "api.openapi",
     "metrics.opendata",
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import abort, render_template, request
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from reuse_tracker.auth.access import current_actor, roles_required
@@ -24,13 +24,31 @@ def kind_title(kind: str) -> str:
     }.get(kind, kind)
 
 
+def _unknown(typed: str):
+    """Say that no document has the code typed: not a document the programme issued."""
+    return render_template("documents/lookup.html", typed=typed, unknown=True), 404
+
+
+@bp.route("/verify")
+@limiter.limit("60 per minute")
+def lookup():
+    """Find a document by the code printed on it, or by its whole verification address."""
+    typed = request.args.get("code", "").strip()
+    if not typed:
+        return render_template("documents/lookup.html", typed="", unknown=False)
+    document = services.find(typed.rstrip("/").rpartition("/")[2])
+    if document is None:
+        return _unknown(typed)
+    return redirect(url_for(".verify", code=document.code))
+
+
 @bp.route("/verify/<code>", methods=["GET", "POST"])
 @limiter.limit("60 per minute")
 def verify(code: str):
     """Show what the document with this code is; say whether an uploaded file is it."""
     document = services.find(code)
     if document is None:
-        abort(404)
+        return _unknown(code[:32])
     verdict = None
     status = 200
     if request.method == "POST":

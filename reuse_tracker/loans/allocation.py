@@ -7,8 +7,9 @@ equals the one ready the longest.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -53,7 +54,7 @@ class Proposal:
 
 def _device_rank(device: ReadyDevice) -> tuple:
     since = device.ready_since.timestamp() if device.ready_since else float("inf")
-    return GRADE_ORDER.get(device.grade or "", len(GRADE_ORDER)), since, device.asset_tag
+    return _grade_rank(device.grade), since, device.asset_tag
 
 
 def waiting_order(families: Iterable[WaitingFamily]) -> list[WaitingFamily]:
@@ -81,12 +82,50 @@ def propose(families: Iterable[WaitingFamily], stock: Iterable[ReadyDevice]) -> 
     return Proposal(tuple(pairs), tuple(unserved), spare)
 
 
-def parse_pairs(raw: Sequence[str]) -> list[tuple[str, str]]:
-    """Read the ``REFERENCE:TAG`` pairs a confirmation form sends back; raise ValueError."""
-    pairs = []
-    for item in raw:
-        reference, sep, tag = item.partition(":")
-        if not sep or not reference.strip() or not tag.strip():
-            raise ValueError(item)
-        pairs.append((reference.strip().upper(), tag.strip().upper()))
-    return pairs
+def fingerprint(wave_id: int, pairs: Iterable[Pair]) -> str:
+    """Return the SHA-256 (hex) of a wave's proposal: its pairs, in order.
+
+    The confirmation form sends it back instead of the pairs; the server recomputes the
+    proposal and reserves it only if the fingerprints agree.
+    """
+    digest = hashlib.sha256(f"wave {wave_id}\n".encode())
+    for pair in pairs:
+        digest.update(f"{pair.reference}:{pair.asset_tag}\n".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class TypeSummary:
+    """What the proposal gives the families waiting for one device type."""
+
+    device_type: str
+    waiting: int
+    #: Devices proposed, by grade (None: ungraded).
+    by_grade: dict[str | None, int]
+    #: Families left waiting: not enough ready devices of this type.
+    unserved: int
+
+    @property
+    def served(self) -> int:
+        return self.waiting - self.unserved
+
+
+def summary(proposal: Proposal) -> list[TypeSummary]:
+    """Sum the proposal up by device type: families waiting, devices by grade, left waiting."""
+    grades: dict[str, Counter] = defaultdict(Counter)
+    for pair in proposal.pairs:
+        grades[pair.device_type][pair.grade] += 1
+    unserved = Counter(family.device_type for family in proposal.unserved)
+    return [
+        TypeSummary(
+            kind,
+            sum(grades[kind].values()) + unserved[kind],
+            dict(sorted(grades[kind].items(), key=lambda item: _grade_rank(item[0]))),
+            unserved[kind],
+        )
+        for kind in sorted(set(grades) | set(unserved))
+    ]
+
+
+def _grade_rank(grade: str | None) -> int:
+    return GRADE_ORDER.get(grade or "", len(GRADE_ORDER))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -24,8 +25,9 @@ except ImportError:  # WTForms < 3.3 takes (value, label) pairs
         return (value, label)
 
 
+from reuse_tracker import inputs
 from reuse_tracker.devices.models import DEVICE_TYPES
-from reuse_tracker.errors import labelled
+from reuse_tracker.errors import INVALID_FIELDS, ValidationError, labelled
 from reuse_tracker.loans.models import CLASSES
 from reuse_tracker.vocabulary import TYPE_TITLES
 
@@ -184,3 +186,29 @@ def show_errors(form: FlaskForm, errors: dict[str, str]) -> list[tuple[str, str]
         else:
             summary.append(("", labelled(key, message)))
     return summary
+
+
+_FINGERPRINT = re.compile(r"[0-9a-f]{64}")
+
+
+def proposal_confirmation(sent: Mapping[str, str]) -> tuple[str, int]:
+    """Return the proposal a confirmation form was shown (fingerprint, number of devices).
+
+    Refuse a missing or malformed one naming its field: it is never read as "any proposal".
+    """
+    errors = {}
+    fingerprint = str(sent.get("fingerprint", "")).strip().lower()
+    if not _FINGERPRINT.fullmatch(fingerprint):
+        errors["fingerprint"] = str(_l("missing or unreadable: reload the page and confirm again"))
+    try:
+        devices = inputs.integer(sent.get("devices"), low=1, high=inputs.MAX_COUNT)
+    except ValueError:
+        devices = 0
+        errors["devices"] = str(_l("must be the number of devices the page proposed"))
+    if errors:
+        raise ValidationError(
+            INVALID_FIELDS,
+            errors,
+            {"fingerprint": _l("Proposal shown"), "devices": _l("Devices to reserve")},
+        )
+    return fingerprint, devices

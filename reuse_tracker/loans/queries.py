@@ -16,7 +16,7 @@ from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.extensions import db
-from reuse_tracker.loans import allocation, search
+from reuse_tracker.loans import search
 from reuse_tracker.loans.families import waiting_statement
 from reuse_tracker.loans.models import Association, Family, Loan, LoanReminder, School, Wave
 from reuse_tracker.loans.readiness import Readiness, readiness
@@ -124,27 +124,20 @@ def readiness_answer(wave: Wave, figures: Readiness) -> dict[str, Any]:
     }
 
 
+def _waiting_with_schools(wave_id: int) -> sa.Select:
+    return waiting_statement(wave_id).options(sa.orm.joinedload(Family.school))
+
+
 def waiting_list(wave_id: int) -> list[Family]:
     """Return the families waiting for a device in a wave, with their schools, in order."""
-    statement = waiting_statement(wave_id).options(sa.orm.joinedload(Family.school))
-    return list(db.session.scalars(statement))
+    return list(db.session.scalars(_waiting_with_schools(wave_id)))
 
 
-def proposal_for(families: list[Family]) -> allocation.Proposal:
-    """Match the waiting ``families`` to the ready stock (one query)."""
-    stock = db.session.execute(
-        sa.select(Device.asset_tag, Device.type, Device.grade, Device.status_changed_at).where(
-            Device.status == Status.READY.value,
-            Device.type.in_({family.device_type for family in families}),
-        )
-    )
-    return allocation.propose(
-        [
-            allocation.WaitingFamily(f.reference, f.device_type, f.referred_on, f.id)
-            for f in families
-        ],
-        [allocation.ReadyDevice(*row) for row in stock],
-    )
+def waiting_page(wave_id: int, total: int, per_page: int, wanted: int) -> tuple[list, int, int]:
+    """Return page ``wanted`` of a wave's waiting list of ``total`` families (kept within
+    range), its number and the page count."""
+    rows, page, pages = page_of(_waiting_with_schools(wave_id), total, per_page, wanted)
+    return [row[0] for row in rows], page, pages
 
 
 def handover_schools(wave: Wave) -> list[tuple[School, dict[str, int]]]:

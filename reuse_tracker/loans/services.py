@@ -18,6 +18,7 @@ from reuse_tracker.devices.fields import labels_of
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import INVALID_FIELDS, ConflictError, UserError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.loans import allocation, proposals
 from reuse_tracker.loans.models import (
     ACTIVE_LOAN_STATUSES,
     Association,
@@ -308,6 +309,26 @@ def days_late(status: str, due_on: date | None) -> int:
     if status != LoanStatus.ON_LOAN or due_on is None:
         return 0
     return max(0, (clock.today() - due_on).days)
+
+
+def confirm_proposal(wave: Wave, fingerprint: str, devices: int, actor: User | None) -> int:
+    """Reserve the wave's proposal, recomputed now, if it is the one the coordinator saw.
+
+    ``fingerprint`` and ``devices`` are what the page showed (``allocation.fingerprint`` and
+    the number of pairs). If the stock or the waiting list changed since, nothing is reserved.
+    """
+    proposal = proposals.proposal_for(wave.id)
+    if (
+        allocation.fingerprint(wave.id, proposal.pairs) != fingerprint
+        or len(proposal.pairs) != devices
+    ):
+        raise ConflictError(
+            _l("The proposal changed since it was shown: check the new proposal before confirming.")
+        )
+    if not proposal.pairs:
+        raise UserError(_l("There is nothing to reserve."))
+    pairs = [(pair.reference, pair.asset_tag) for pair in proposal.pairs]
+    return apply_proposal(wave, pairs, actor)
 
 
 def apply_proposal(wave: Wave, pairs: Sequence[tuple[str, str]], actor: User | None) -> int:

@@ -9,13 +9,21 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from reuse_tracker import clock
+from reuse_tracker import clock, inputs
 from reuse_tracker.auth.access import READ, roles_required
 from reuse_tracker.devices import services as device_services
 from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
-from reuse_tracker.loans import allocation, bp, programme, queries, services, wave_moves
+from reuse_tracker.loans import (
+    allocation,
+    bp,
+    programme,
+    proposals,
+    queries,
+    services,
+    wave_moves,
+)
 from reuse_tracker.loans.actions import CHARTER_WAY_TITLES
 from reuse_tracker.loans.forms import (
     FAMILY_DEVICE_TYPES,
@@ -26,6 +34,7 @@ from reuse_tracker.loans.forms import (
     SchoolForm,
     WaveForm,
     choices,
+    proposal_confirmation,
     show_errors,
     wave_data,
 )
@@ -109,31 +118,56 @@ def create_wave():
     return redirect(url_for(".wave", wave_id=wave.id))
 
 
+#: Families of the waiting list a wave's page shows at once (and their proposed devices).
+WAITING_PER_PAGE = 50
+
+
 @bp.route(f"/waves/<{ID}:wave_id>")
 @roles_required(*READ)
 def wave(wave_id: int):
     wave = wave_or_404(wave_id)
     user = actor()
-    figures = queries.readiness_for(wave)
     context = {
         "wave": wave,
-        "figures": figures,
+        "figures": queries.readiness_for(wave),
         "by_school": [],
-        "waiting": [],
-        "proposal": None,
         "may_allocate": user.has_role(*COORDINATION),
         "today": clock.today(),
         "open_waves": [],
     }
     if user.sees_families:
-        context["waiting"] = queries.waiting_list(wave.id)
-        context["proposal"] = queries.proposal_for(context["waiting"])
+        context.update(_waiting_page(wave, inputs.page(request.args.get("page"))))
         context["by_school"] = queries.handover_schools(wave)
         if not wave.is_open and context["may_allocate"]:
             context["open_waves"] = queries.open_waves(exclude=wave.id)
     else:
         context["waiting_count"] = queries.waiting_count(wave.id)
     return render_template("loans/wave.html", **context)
+
+
+def _waiting_page(wave: Wave, wanted: int) -> dict[str, Any]:
+    """One page of the waiting list with its proposed devices, and the whole proposal summed up."""
+    proposal = proposals.proposal_for(wave.id)
+    total = len(proposal.pairs) + len(proposal.unserved)
+    waiting, page, pages = queries.waiting_page(wave.id, total, WAITING_PER_PAGE, wanted)
+    proposed = {pair.reference: pair for pair in proposal.pairs}
+    return {
+        "waiting": waiting,
+        "waiting_count": total,
+        "first_number": (page - 1) * WAITING_PER_PAGE + 1,
+        "page": page,
+        "pages": pages,
+        "proposal": proposal,
+        "summary": allocation.summary(proposal),
+        "fingerprint": allocation.fingerprint(wave.id, proposal.pairs),
+        "page_pairs": [proposed[f.reference] for f in waiting if f.reference in proposed],
+    }
+
+
+def _back_to_wave(wave: Wave, sent_page: Any) -> str:
+    """The wave's page, at the page of the waiting list the form was sent from."""
+    page = inputs.page(sent_page)
+    return url_for(".wave", wave_id=wave.id, page=page if page > 1 else None)
 
 
 @bp.route(f"/waves/<{ID}:wave_id>/reserve", methods=["POST"])
@@ -159,21 +193,16 @@ def reserve(wave_id: int):
         ),
         "success",
     )
-    return redirect(url_for(".wave", wave_id=wave.id))
+    return redirect(_back_to_wave(wave, request.form.get("page")))
 
 
 @bp.route(f"/waves/<{ID}:wave_id>/allocate", methods=["POST"])
 @roles_required(*COORDINATION)
 def allocate(wave_id: int):
-    """Apply the proposal the coordinator confirmed: every pair, or none."""
+    """Reserve the proposal the coordinator saw, recomputed here: every pair, or none."""
     wave = wave_or_404(wave_id)
-    try:
-        pairs = allocation.parse_pairs(request.form.getlist("pair"))
-    except ValueError:
-        raise UserError(_("The proposal sent back is not readable. Reload the page.")) from None
-    if not pairs:
-        raise UserError(_("There is nothing to reserve."))
-    count = services.apply_proposal(wave, pairs, actor())
+    fingerprint, devices = proposal_confirmation(request.form)
+    count = services.confirm_proposal(wave, fingerprint, devices, actor())
     db.session.commit()
     flash(ngettext("%(num)s device reserved.", "%(num)s devices reserved.", count), "success")
     return redirect(url_for(".wave", wave_id=wave.id))

@@ -106,7 +106,7 @@ DETAIL_PAGES = {
     "viewer": ["/devices/{device}", "/donations/{donation}"],
 }
 #: Pages anyone can open without an account.
-PUBLIC_PAGES = ["/login", "/verify/{document}", "{portal}"]
+PUBLIC_PAGES = ["/login", "/verify", "/verify/{document}", "{portal}"]
 
 #: Every page template of each role (menu, then detail pages).
 PAGES = {role: MENUS[role] + DETAIL_PAGES[role] for role in MENUS}

@@ -5,16 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.journey import FOCUS_RING
 from tests.browser.site import SIZES
 
 pytestmark = pytest.mark.browser
-
-#: The focus ring the style sheet draws (app.css: :focus-visible).
-FOCUS_RING = """element => {
-  const style = getComputedStyle(element);
-  return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
-}"""
-
 
 #: The first element of the page that Tab can reach, in the document's order.
 FIRST_STOP = """() => [...document.querySelectorAll(

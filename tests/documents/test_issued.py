@@ -82,8 +82,22 @@ def test_anyone_verifies_a_genuine_file_and_spots_an_altered_one(client, login, 
 
 
 def test_an_unknown_code_is_not_found(client):
-    assert client.get("/verify/NOSUCHCODE234567").status_code == 404
+    page = client.get("/verify/NOSUCHCODE234567")
+    assert page.status_code == 404 and "is not genuine" in page.text
     assert client.get("/verify/" + "A" * 200).status_code == 404
+
+
+def test_a_code_typed_into_the_verification_form_opens_its_document(client, login, make_donation):
+    login("viewer")
+    code = code_in(client.get(f"/donations/{make_donation(1).id}/receipt.pdf").data)
+    client.post("/logout")
+    assert 'name="code"' in client.get("/verify").text
+    for typed in (code.lower(), f" https://reuse.example.org/verify/{code} "):
+        found = client.get("/verify", query_string={"code": typed})
+        assert found.status_code == 302 and found.headers["Location"].endswith(f"/verify/{code}")
+    wrong = client.get("/verify", query_string={"code": code[:-1] + "Z9"})
+    assert wrong.status_code == 404
+    assert "is not genuine" in wrong.text and "is the current version" not in wrong.text
 
 
 def test_changed_data_issues_a_new_version_and_the_old_one_stays_verifiable(

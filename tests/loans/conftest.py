@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from itertools import count
 
 import pytest
 import sqlalchemy as sa
 
 from reuse_tracker import clock
-from reuse_tracker.devices import services
+from reuse_tracker.devices import counts, services
 from reuse_tracker.devices.models import Device
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import families, programme
@@ -32,6 +34,20 @@ ACTION_DATA = {
     "report_lost": {"circumstances": "Vol"},
     "transfer": {"decision": "Décision 2021-06"},
 }
+
+
+def proposed_pairs(html: str) -> list[tuple[str, str]]:
+    """Return the (family, asset tag) pairs a wave's page proposes, as its table lists them."""
+    return re.findall(
+        r'<tr><td class="mono">([A-Z0-9-]+)</td>\s*<td class="mono"><a href="[^"]*">([^<]+)</a>',
+        html,
+    )
+
+
+def confirmation(html: str) -> dict[str, str]:
+    """Return what a wave page's confirmation form sends: the proposal seen, not its pairs."""
+    form = re.search(r'<form[^>]*action="[^"]*/allocate">(.*?)</form>', html, re.S).group(1)
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form))
 
 
 def uai(number: int) -> str:
@@ -159,6 +175,41 @@ def ready_device(make_donation):
             services.perform(device, action, data, actor=None)
         db.session.commit()
         return device
+
+    return make
+
+
+@pytest.fixture
+def ready_stock(make_donation):
+    """Return ``number`` ready devices of ``type`` at once, for lists and proposals at scale.
+
+    Their state, grade and time ready are written directly (as ``benchmarks/generate.py``
+    does, without an event log); ``grades``, ``since`` and ``tags`` go device by device
+    (cycled), ``tags`` renaming them as pre-printed labels would.
+    """
+
+    def make(
+        number: int,
+        type: str = "laptop",
+        grades: Sequence[str | None] = ("A",),
+        since: Sequence[datetime] = (datetime(2026, 11, 3, 9, tzinfo=UTC),),
+        tags: Sequence[str] = (),
+    ) -> list[Device]:
+        if not number:
+            return []
+        donation = make_donation(number, type=type)
+        devices = db.session.scalars(
+            sa.select(Device).where(Device.donation_id == donation.id).order_by(Device.id)
+        ).all()
+        for position, device in enumerate(devices):
+            device.status = "ready"
+            device.grade = grades[position % len(grades)]
+            device.status_changed_at = since[position % len(since)]
+            if position < len(tags):
+                device.asset_tag = tags[position]
+        counts.adjust({("received", type): -number, ("ready", type): number})
+        db.session.commit()
+        return list(devices)
 
     return make
 

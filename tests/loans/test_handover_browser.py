@@ -15,6 +15,7 @@ from reuse_tracker import clock
 from reuse_tracker.devices import services
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.models import Loan
+from tests.browser.journey import draw_signature
 
 pytestmark = pytest.mark.browser
 
@@ -33,16 +34,6 @@ def _fits(page, name: str) -> None:
 def _loan(device) -> Loan:
     db.session.expire_all()
     return db.session.scalar(sa.select(Loan).where(Loan.device_id == device.id))
-
-
-def _draw(page, canvas) -> None:
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    page.mouse.move(box["x"] + 20, box["y"] + 40)
-    page.mouse.down()
-    for step in range(1, 10):
-        page.mouse.move(box["x"] + 20 + step * 25, box["y"] + 40 + (20 if step % 2 else -10))
-    page.mouse.up()
 
 
 def test_a_hand_over_day_on_a_phone(
@@ -89,7 +80,7 @@ def test_a_hand_over_day_on_a_phone(
     card.locator("summary").click()
     card.locator("[data-signature-save]").click()  # nothing drawn: refused in the page
     assert card.locator("[data-signature-empty]").is_visible()
-    _draw(page, card.locator("canvas"))
+    draw_signature(card.locator("canvas"))
     _fits(page, "handover-signing")
     card.locator("[data-signature-save]").click()
     page.wait_for_url(f"{day}#loan-{loan.id}")

@@ -10,6 +10,7 @@ from PIL import Image
 from reuse_tracker.devices import services
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.models import Loan
+from tests.browser.journey import draw_signature
 
 pytestmark = pytest.mark.browser
 
@@ -29,12 +30,7 @@ def test_a_signature_drawn_on_the_pad_is_stored(signed_in_page, live_server, dev
     page.goto(f"{live_server}/loans/{loan_id}/sign")
     page.click("#signature-save")  # nothing drawn yet: refused in the page
     assert page.locator("#signature-empty").is_visible()
-    box = page.locator("#signature-pad").bounding_box()
-    page.mouse.move(box["x"] + 30, box["y"] + 80)
-    page.mouse.down()
-    for step in range(1, 12):
-        page.mouse.move(box["x"] + 30 + step * 25, box["y"] + 80 + (25 if step % 2 else -25))
-    page.mouse.up()
+    draw_signature(page.locator("#signature-pad"))
     page.click("#signature-save")
     page.wait_for_url(f"{live_server}/families/{family.reference}")
     assert errors == []
