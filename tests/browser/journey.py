@@ -28,12 +28,12 @@ FOCUS_RING = """element => {
 }"""
 
 #: Where the focus is: on the target, or before it (Tab goes on) or after it (Shift+Tab goes
-#: back); and whether that stop shows the focus ring. A date field's own calendar button draws
-#: its focus itself (Chromium's, not the style sheet's).
+#: back); and whether that stop shows the focus ring. A date field's own parts (day, month, ...,
+#: its calendar button) draw their focus themselves (Chromium's, not the style sheet's).
 _STOP = f"""target => {{
   const here = document.activeElement;
   const away = !here || here === document.body;
-  const native = !away && here.matches("input[type=date]");
+  const native = !away && here.matches("[type=date], [type=datetime-local], [type=time]");
   return {{
     reached: here === target,
     before: away || !!(here.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING),
@@ -46,11 +46,11 @@ _STOP = f"""target => {{
 MAX_TABS = 300
 
 
-def tab_to(locator) -> None:
-    """Move the focus to ``locator`` with Tab (or Shift+Tab back), as a keyboard user does;
-    every stop on the way shows the focus ring."""
+def tab_to(locator, element=None) -> None:
+    """Move the focus to ``locator`` (or to ``element``, a handle in its page) with Tab (or
+    Shift+Tab back), as a keyboard user does; every stop on the way shows the focus ring."""
     page = locator.page
-    target = locator.element_handle()
+    target = element or locator.element_handle()
     key = "Tab" if target.evaluate(_STOP)["before"] else "Shift+Tab"
     for _ in range(MAX_TABS):
         stop = target.evaluate(_STOP)
@@ -59,6 +59,35 @@ def tab_to(locator) -> None:
             return
         page.keyboard.press(key)
     raise AssertionError(f"{page.url}: {key} never reaches {locator}")
+
+
+#: A radio button's group, the position of the button in it, and the group's Tab stop (the
+#: checked button, or the first).
+_RADIO_GROUP = """radio => {
+  const group = [...document.getElementsByName(radio.name)].filter(
+    (other) => other.type === "radio" && other.form === radio.form);
+  const checked = group.findIndex((other) => other.checked);
+  return {group: group, index: group.indexOf(radio), stop: Math.max(checked, 0)};
+}"""
+
+
+def tick(locator, size: str, mode: str = "mouse") -> None:
+    """Check a radio button or a checkbox: its label pressed, or by keyboard Space on a checkbox
+    and the arrow keys in a radio button's group (Tab stops once in a group)."""
+    if mode != "keyboard":
+        press(locator.page.locator(f"label[for='{locator.get_attribute('id')}']"), size, mode)
+    elif locator.get_attribute("type") != "radio":
+        press(locator, size, mode, "Space")
+    else:
+        where = locator.evaluate_handle(_RADIO_GROUP)
+        index, stop = where.evaluate("found => [found.index, found.stop]")
+        tab_to(locator, where.evaluate_handle(f"found => found.group[{stop}]"))
+        if index == stop:
+            locator.page.keyboard.press("Space")
+        for _ in range(abs(index - stop)):
+            locator.page.keyboard.press("ArrowDown" if index > stop else "ArrowUp")
+        expect(locator).to_be_focused()
+    expect(locator).to_be_checked()
 
 
 def press(locator, size: str, mode: str = "mouse", key: str = "Enter") -> None:
@@ -115,6 +144,13 @@ def choose(locator, value: str, mode: str = "mouse") -> None:
     for _ in range(abs(wanted - now)):
         locator.page.keyboard.press("ArrowDown" if wanted > now else "ArrowUp")
     expect(locator).to_have_value(value)
+
+
+def choose_file(locator, path, size: str, mode: str = "mouse") -> None:
+    """Pick ``path`` in the file input ``locator``: pressed (Space by keyboard), then chosen."""
+    with locator.page.expect_file_chooser() as chooser:
+        press(locator, size, mode, "Space")
+    chooser.value.set_files(str(path))
 
 
 def draw_signature(canvas, size: str = "desktop") -> None:
