@@ -24,6 +24,7 @@ from tests.browser.journey import (
     no_sideways_scroll,
     press,
     scalar,
+    tick,
 )
 
 pytestmark = pytest.mark.browser
@@ -122,12 +123,7 @@ def _hand_over(page, tag: str, size: str, mode: str) -> None:
 
 def _paper_charter(page, signed_on: date, association: str, size: str, mode: str) -> None:
     """Tick the paper charter, give its date and the association present."""
-    paper = page.locator("#handover-paper")
-    if mode == "keyboard":
-        press(paper, size, mode, "Space")
-    else:
-        press(page.locator("label[for=handover-paper]"), size, mode)
-    expect(paper).to_be_checked()
+    tick(page.locator("#handover-paper"), size, mode)
     fill(page.locator("#handover-signed"), signed_on.isoformat(), mode)
     choose(page.locator("#handover-association"), association, mode)
 

@@ -1,7 +1,8 @@
 /* Scan station: the field keeps the focus; each Enter looks a device up, or applies the batch action.
- * Every action, with its fields, is done here: its form opens inside the device card and the focus
- * comes back to the scan field once it is saved. In batch mode a tag already done is not sent again,
- * and scans made while the batch fields are incomplete wait for them instead of being dropped. */
+ * Every action, with its fields, is done here: its form opens inside the device card, and the focus
+ * comes back to the scan field once any action is done (pressed at once or saved from its form).
+ * In batch mode a tag already done is not sent again, and scans made while the batch fields are
+ * incomplete wait for them instead of being dropped. */
 (function () {
   "use strict";
   const form = document.getElementById("scan-form");
@@ -247,6 +248,9 @@
       showError(code, data.error || i18n.unknown);
       addLog("error", code, data.error || i18n.unknown, null, item);
     }
+    // The card's button that was pressed is gone with the old card: back to the scan field
+    // for the next label (the status region has told the result).
+    input.focus();
     return data;
   }
 
