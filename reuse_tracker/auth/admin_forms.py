@@ -15,7 +15,13 @@ def _roles() -> list[tuple[str, str]]:
 class NewUserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("is required")), Length(max=254)])
     name = StringField(_l("Full name"), validators=[Length(max=120)])
-    role = SelectField(_l("Role"), choices=_roles, validators=[DataRequired(_l("is required"))])
+    #: A new account starts with the least a role can do: the administrator raises it.
+    role = SelectField(
+        _l("Role"),
+        choices=_roles,
+        default=Role.VIEWER.value,
+        validators=[DataRequired(_l("is required"))],
+    )
 
 
 class ResetPasswordForm(FlaskForm):

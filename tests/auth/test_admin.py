@@ -135,3 +135,11 @@ def test_the_users_page_runs_a_constant_number_of_queries(
     with count_queries() as many:
         client.get("/admin/users")
     assert len(many) == len(few)
+
+
+def test_the_new_user_form_starts_on_the_least_powerful_role(client, login):
+    login("admin")
+    page = client.get("/admin/users").text
+    form = page[page.index('id="role"') :]
+    (selected,) = re.findall(r'<option selected value="(\w+)"|<option value="(\w+)" selected', form)
+    assert "viewer" in selected
