@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, Domain, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import _get_current_context as babel_context
+from jinja2 import pass_context
 
 LANGUAGES = {"fr": "Français", "en": "English"}
 
@@ -40,6 +41,18 @@ class RequestDomain(Domain):
         return found
 
 
+def _counted(ngettext):
+    """The templates' ``ngettext`` with its ``num`` written as the user's language writes
+    numbers ("10 000 équipements", not "10000 équipements")."""
+
+    @pass_context
+    def counted(__context, __singular, __plural, __count, **variables):
+        variables.setdefault("num", format_decimal(__count))
+        return ngettext(__context, __singular, __plural, __count, **variables)
+
+    return counted
+
+
 def register_i18n(app: Flask, babel: Babel) -> None:
     """Bind Flask-Babel and expose dates and numbers in the user's format to templates."""
     babel.init_app(app, locale_selector=select_locale)
@@ -54,6 +67,7 @@ def register_i18n(app: Flask, babel: Babel) -> None:
         ),
         newstyle=True,
     )
+    app.jinja_env.globals["ngettext"] = _counted(app.jinja_env.globals["ngettext"])
     app.jinja_env.filters.update(
         date=lambda value, fmt="medium": format_date(value, fmt) if value else "",
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",

@@ -163,3 +163,13 @@ def test_refusals_of_guards_and_handlers_name_no_field_by_its_code(
         message = response.json.get("error", "")
         codes = [name for name in body if f"{name} :" in message]
         assert message and not _problems(message) and not codes, (action, body, message)
+
+
+def test_counted_sentences_write_their_number_in_french(app, french):
+    """"10 000 équipements", as the ``number`` filter writes it, not "10000 équipements"."""
+    from flask import render_template_string
+
+    page = '{{ ngettext("%(num)s device", "%(num)s devices", n) }} · {{ n | number }}'
+    with app.test_request_context("/"):
+        assert render_template_string(page, n=10000) == "10\u202f000 équipements · 10\u202f000"
+        assert render_template_string(page, n=1) == "1 équipement · 1"
