@@ -335,6 +335,8 @@ def browser():
                 "--disable-component-update",
                 "--disable-sync",
                 "--no-first-run",
+                # The browser's own controls (date fields) in French, as a French user's.
+                "--lang=fr-FR",
             ],
         )
         yield chromium

@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         demo_site(Path(folder), args.cache) as site,
         sync_playwright() as playwright,
     ):
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--lang=fr-FR"]
+        )
         context = browser.new_context()
         site.sign_in(context, "coordinator")
         issue_a_document(site, context)
