@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -63,8 +64,9 @@ def _backup_postgresql(url, file: Path) -> None:
         "postgresql", url.username, None, url.host, url.port, url.database, url.query
     ).render_as_string()
     env = {**os.environ, "PGPASSWORD": url.password} if url.password else None
+    schemas = [f"--schema={name}" for name in _search_path(url)]
     result = subprocess.run(
-        ["pg_dump", "--format=custom", "--file", str(file), dsn],
+        ["pg_dump", "--format=custom", *schemas, "--file", str(file), dsn],
         capture_output=True,
         text=True,
         check=False,
@@ -72,3 +74,14 @@ def _backup_postgresql(url, file: Path) -> None:
     )
     if result.returncode != 0:
         fail(f"pg_dump failed: {result.stderr.strip()}")
+
+
+def _search_path(url) -> list[str]:
+    """The schemas ``options=-csearch_path=...`` puts the tables in: the backup holds those
+    alone, not the database's other schemas (another installation's, a test run's)."""
+    options = url.query.get("options", "")
+    options = " ".join(options) if isinstance(options, tuple) else options
+    found = re.search(r"-c\s*search_path\s*=\s*([^\s]+)", options)
+    if not found:
+        return []
+    return [name.strip().strip('"') for name in found.group(1).split(",") if name.strip()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -62,8 +63,20 @@ def test_backup_writes_a_readable_copy(app_ctx, runner, make_device, tmp_path):
     target = tmp_path / "copies" / "reuse_tracker.backup"
     if db.engine.dialect.name == "postgresql":
         _require_pg_tools()
+        # Another installation's tables in the same database: not this one's to copy.
+        with db.engine.begin() as connection:
+            schema = connection.scalar(sa.text("SELECT current_schema()"))
+            connection.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {schema}_other"))
+            connection.execute(
+                sa.text(f"CREATE TABLE IF NOT EXISTS {schema}_other.devices (id int)")
+            )
 
-    result = runner.invoke(args=["backup", str(target)])
+    try:
+        result = runner.invoke(args=["backup", str(target)])
+    finally:
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(sa.text(f"DROP SCHEMA {schema}_other CASCADE"))
 
     assert result.exit_code == 0, result.output
     assert f"Backup written to {target}" in result.output
@@ -78,6 +91,14 @@ def test_backup_writes_a_readable_copy(app_ctx, runner, make_device, tmp_path):
     else:
         assert _rows_in_dump(target, "devices") == 3
         assert _rows_in_dump(target, "device_events") == events
+        # The URL's search_path is this run's schema: the copy holds it alone, not the other
+        # schemas of the database (other test runs', another installation's).
+        listing = subprocess.run(
+            ["pg_restore", "--list", str(target)], capture_output=True, text=True, check=True
+        ).stdout
+        schema = db.session.scalar(sa.text("SELECT current_schema()"))
+        tables = re.findall(r"TABLE (?:DATA )?(\S+) devices ", listing)
+        assert tables and set(tables) == {schema}, listing
 
 
 def test_backup_refuses_to_overwrite_without_force(app_ctx, runner, tmp_path):

@@ -166,7 +166,7 @@ def test_refusals_of_guards_and_handlers_name_no_field_by_its_code(
 
 
 def test_counted_sentences_write_their_number_in_french(app, french):
-    """"10 000 équipements", as the ``number`` filter writes it, not "10000 équipements"."""
+    """A count reads "10 000 équipements", as the ``number`` filter writes it, not "10000"."""
     from flask import render_template_string
 
     page = '{{ ngettext("%(num)s device", "%(num)s devices", n) }} · {{ n | number }}'
