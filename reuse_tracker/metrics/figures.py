@@ -229,6 +229,18 @@ def _recent_figures(period: Period, factor_set: FactorSet, recompute: bool) -> d
     return figures
 
 
+def recent(period: Period) -> dict[str, Any] | None:
+    """The open period's figures this worker computed lately, if still fresh (else None)."""
+    max_age, now = current_app.config["METRICS_MAX_AGE"], clock.now()
+    fresh = [
+        (when, found)
+        for (start, end, _set), (when, found) in _recent.items()
+        if (start, end) == (period.start, period.end)
+        and 0 <= (now - when).total_seconds() < max_age
+    ]
+    return max(fresh, key=lambda entry: entry[0])[1] if fresh else None
+
+
 def computed_at(period: Period) -> datetime | None:
     """When this worker computed the open period's figures it shows (None: just now)."""
     times = [

@@ -172,3 +172,29 @@ def test_an_open_period_is_kept_for_a_few_minutes_then_computed_again(app, scena
         app.config["METRICS_MAX_AGE"] = 0
         figures._recent.clear()
     assert db.session.query(PeriodFigures).count() == 0  # an open period is never stored
+
+
+def test_the_dashboard_card_reads_the_kept_figures_when_a_worker_has_them(
+    app, scenario, count_queries
+):
+    from reuse_tracker.metrics import panel
+    from tests.metrics.conftest import at
+
+    class Coordinator:
+        def has_role(self, *roles):
+            return True
+
+    app.config["METRICS_MAX_AGE"] = 300
+    figures._recent.clear()
+    try:
+        with clock.freeze(at(12, 30)):
+            with count_queries() as alone:
+                card = panel.target_panel(Coordinator())
+            kept = figures.for_period(figures.default_period())
+            with count_queries() as reading:
+                again = panel.target_panel(Coordinator())
+    finally:
+        app.config["METRICS_MAX_AGE"] = 0
+        figures._recent.clear()
+    assert card["equipped"] == again["equipped"] == kept["equipment"]["families_equipped"]
+    assert len(reading) == len(alone) - 1  # no count of the programme's loans
