@@ -97,7 +97,11 @@ class Family(db.Model):
     """A referred household; its contact fields are personal data, blanked by the purge."""
 
     __tablename__ = "families"
-    __table_args__ = (sa.Index("ix_families_wave_id_referred_on", "wave_id", "referred_on"),)
+    __table_args__ = (
+        sa.Index("ix_families_wave_id_referred_on", "wave_id", "referred_on"),
+        #: The families list, newest referrals first.
+        sa.Index("ix_families_referred_on_id", "referred_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Pseudonymous reference, ``FAM-<year>-<number>``; kept after the purge.

@@ -74,6 +74,15 @@ def test_the_families_list_runs_a_constant_number_of_queries(
     _no_inline_code(page.text)
 
 
+def test_the_families_list_reads_its_newest_families_from_an_index(app_ctx):
+    """Sorted, PostgreSQL worked out every family's latest loan before keeping 50 of them."""
+    from reuse_tracker.loans import queries
+    from tests.plans import query_plan, sorts
+
+    plan = query_plan(queries.families_statement({}).limit(50))
+    assert not [line for line in plan if sorts(line)], plan
+
+
 def test_the_families_list_filters_by_wave_school_and_status(
     client, login, make_school, make_wave, make_family, device_in
 ):
