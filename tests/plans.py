@@ -17,6 +17,7 @@ def query_plan(statement: sa.Executable) -> list[str]:
         with db.engine.connect() as connection, connection.begin():
             connection.execute(sa.text("SET LOCAL enable_seqscan = off"))
             connection.execute(sa.text("SET LOCAL enable_sort = off"))
+            connection.execute(sa.text("SET LOCAL enable_incremental_sort = off"))
             rows = connection.execute(sa.text(f"EXPLAIN {compiled}")).scalars()
             return list(rows)
     with db.engine.connect() as connection:
