@@ -221,10 +221,9 @@ def _overdue_where(
     return statement
 
 
-def overdue_statement(
-    today: date, *, association: int | None = None, school: int | None = None
-) -> sa.Select:
-    """Overdue loans, the oldest first, with family, device, school, association, last reminder."""
+def _overdue(columns: tuple, today: date, association: int | None, school: int | None) -> sa.Select:
+    """``columns`` of the overdue loans with their family, device, school, association and
+    last reminder, the oldest first."""
     last_reminder = (
         sa.select(sa.func.max(LoanReminder.id))
         .where(LoanReminder.loan_id == Loan.id)
@@ -232,40 +231,7 @@ def overdue_statement(
         .scalar_subquery()
     )
     statement = (
-        sa.select(Loan, Family, Device, School, Association, LoanReminder)
-        .join(Family, Family.id == Loan.family_id)
-        .join(Device, Device.id == Loan.device_id)
-        .outerjoin(School, School.id == Family.school_id)
-        .outerjoin(Association, Association.id == Family.association_id)
-        .outerjoin(LoanReminder, LoanReminder.id == last_reminder)
-        .options(sa.orm.defer(Loan.signature_png))
-        .order_by(Loan.due_on, Loan.id)
-    )
-    return _overdue_where(statement, today, association, school)
-
-
-def overdue_export_statement(
-    today: date, *, association: int | None = None, school: int | None = None
-) -> sa.Select:
-    """The overdue loans' columns the association's CSV shows, the oldest first."""
-    last_reminder = (
-        sa.select(sa.func.max(LoanReminder.id))
-        .where(LoanReminder.loan_id == Loan.id)
-        .correlate(Loan)
-        .scalar_subquery()
-    )
-    statement = (
-        sa.select(
-            Family.reference,
-            School.name.label("school"),
-            Association.name.label("association"),
-            Device.asset_tag,
-            Loan.due_on,
-            LoanReminder.done_on,
-            LoanReminder.kind,
-            LoanReminder.outcome,
-            LoanReminder.note,
-        )
+        sa.select(*columns)
         .select_from(Loan)
         .join(Family, Family.id == Loan.family_id)
         .join(Device, Device.id == Loan.device_id)
@@ -275,6 +241,32 @@ def overdue_export_statement(
         .order_by(Loan.due_on, Loan.id)
     )
     return _overdue_where(statement, today, association, school)
+
+
+def overdue_statement(
+    today: date, *, association: int | None = None, school: int | None = None
+) -> sa.Select:
+    """Overdue loans, the oldest first, with family, device, school, association, last reminder."""
+    records = (Loan, Family, Device, School, Association, LoanReminder)
+    return _overdue(records, today, association, school).options(sa.orm.defer(Loan.signature_png))
+
+
+def overdue_export_statement(
+    today: date, *, association: int | None = None, school: int | None = None
+) -> sa.Select:
+    """The overdue loans' columns the association's CSV shows, the oldest first."""
+    columns = (
+        Family.reference,
+        School.name.label("school"),
+        Association.name.label("association"),
+        Device.asset_tag,
+        Loan.due_on,
+        LoanReminder.done_on,
+        LoanReminder.kind,
+        LoanReminder.outcome,
+        LoanReminder.note,
+    )
+    return _overdue(columns, today, association, school)
 
 
 def overdue_count(today: date, *, association: int | None = None, school: int | None = None) -> int:
