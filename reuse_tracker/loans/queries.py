@@ -313,9 +313,8 @@ def page_of(statement: sa.Select, total: int, per_page: int, wanted: int) -> tup
     """Return the rows of page ``wanted`` (kept within range), its number and the page count."""
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, wanted), pages)
-    rows = db.session.execute(database.literal_slice(statement, per_page, (page - 1) * per_page))
-    rows = rows.all()
-    return rows, page, pages
+    rows = database.literal_slice(statement, per_page, (page - 1) * per_page)
+    return db.session.execute(rows).all(), page, pages
 
 
 @dataclass(frozen=True)

@@ -215,40 +215,44 @@ def for_period(period: Period, *, recompute: bool = False) -> dict[str, Any]:
     return figures
 
 
+def _fresh(when: datetime) -> bool:
+    """Tell whether figures computed ``when`` are younger than ``METRICS_MAX_AGE``."""
+    return 0 <= (clock.now() - when).total_seconds() < current_app.config["METRICS_MAX_AGE"]
+
+
 def _recent_figures(period: Period, factor_set: FactorSet, recompute: bool) -> dict[str, Any]:
     key = (period.start, period.end, factor_set.id)
-    now, max_age = clock.now(), current_app.config["METRICS_MAX_AGE"]
     found = _recent.get(key)
-    if found and not recompute and 0 <= (now - found[0]).total_seconds() < max_age:
+    if found and not recompute and _fresh(found[0]):
         return found[1]
     figures = compute(period, factor_set)
-    if max_age > 0:
+    if current_app.config["METRICS_MAX_AGE"] > 0:
         if len(_recent) >= RECENT_PERIODS:
             _recent.pop(min(_recent, key=lambda k: _recent[k][0]))
-        _recent[key] = (now, figures)
+        _recent[key] = (clock.now(), figures)
     return figures
+
+
+def _latest(period: Period) -> tuple[datetime, dict[str, Any]] | None:
+    """The (when, figures) this worker computed last for ``period``, with any factor set."""
+    entries = [
+        entry
+        for (start, end, _set), entry in _recent.items()
+        if (start, end) == (period.start, period.end)
+    ]
+    return max(entries, key=lambda entry: entry[0], default=None)
 
 
 def recent(period: Period) -> dict[str, Any] | None:
     """The open period's figures this worker computed lately, if still fresh (else None)."""
-    max_age, now = current_app.config["METRICS_MAX_AGE"], clock.now()
-    fresh = [
-        (when, found)
-        for (start, end, _set), (when, found) in _recent.items()
-        if (start, end) == (period.start, period.end)
-        and 0 <= (now - when).total_seconds() < max_age
-    ]
-    return max(fresh, key=lambda entry: entry[0])[1] if fresh else None
+    latest = _latest(period)
+    return latest[1] if latest and _fresh(latest[0]) else None
 
 
 def computed_at(period: Period) -> datetime | None:
-    """When this worker computed the open period's figures it shows (None: just now)."""
-    times = [
-        when
-        for (start, end, _set), (when, _f) in _recent.items()
-        if (start, end) == (period.start, period.end)
-    ]
-    return max(times, default=None)
+    """When this worker computed the open period's figures it shows (None: not kept)."""
+    latest = _latest(period)
+    return latest[0] if latest else None
 
 
 def recompute_all() -> list[tuple[date, date]]:
