@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -58,6 +59,18 @@ class ValidationError(UserError):
 
     status = 422
     code = "validation_error"
+
+    @classmethod
+    def nothing_recorded(cls, errors: dict) -> ValidationError:
+        """The refusal of a whole batch (a file, a donation's rows): its problems, none kept."""
+        return cls(
+            lazy_ngettext(
+                "%(num)s problem found; nothing was recorded.",
+                "%(num)s problems found; nothing was recorded.",
+                len(errors),
+            ),
+            errors,
+        )
 
 
 class NotFoundError(UserError):

@@ -14,7 +14,6 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy.dialects import postgresql
 
 from reuse_tracker import database, inputs, sequences
@@ -174,14 +173,7 @@ def check_devices(rows: Sequence[Mapping[str, Any]], row_label=None) -> list[Dev
     if not rows:
         errors["devices"] = str(_l("at least one device is required"))
     if errors:
-        raise ValidationError(
-            lazy_ngettext(
-                "%(num)s problem found; nothing was recorded.",
-                "%(num)s problems found; nothing was recorded.",
-                len(errors),
-            ),
-            errors,
-        )
+        raise ValidationError.nothing_recorded(errors)
     return [spec for _, spec in specs]
 
 

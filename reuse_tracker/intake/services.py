@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 
 from reuse_tracker import clock, database, inputs, sequences
 from reuse_tracker.auth.models import User
@@ -199,14 +198,7 @@ def check_donation(
     received = _collect(errors, _clean_date, received_on)
     specs = _collect(errors, registration.check_devices, devices, row_label)
     if errors:
-        raise ValidationError(
-            lazy_ngettext(
-                "%(num)s problem found; nothing was recorded.",
-                "%(num)s problems found; nothing was recorded.",
-                len(errors),
-            ),
-            errors,
-        )
+        raise ValidationError.nothing_recorded(errors)
     return received, specs
 
 

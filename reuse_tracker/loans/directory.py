@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
@@ -81,14 +80,7 @@ def read(data: bytes) -> list[DirectoryRow]:
         if row:
             rows.append(row)
     if errors:
-        raise ValidationError(
-            lazy_ngettext(
-                "%(num)s problem found; nothing was recorded.",
-                "%(num)s problems found; nothing was recorded.",
-                len(errors),
-            ),
-            errors,
-        )
+        raise ValidationError.nothing_recorded(errors)
     return rows
 
 
