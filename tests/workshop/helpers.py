@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from reuse_tracker import csv_export
 from reuse_tracker.devices import services
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.extensions import db
@@ -66,3 +69,12 @@ def events(device: Device, action: str | None = None) -> list[DeviceEvent]:
 def reload(device: Device) -> Device:
     db.session.expire_all()
     return db.session.get(Device, device.id)
+
+
+def weee_register(client, **period) -> list[list[str]]:
+    """The WEEE register of ``period`` as its CSV download reads (BOM first, semicolons)."""
+    response = client.get("/workshop/weee.csv", query_string=period)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.data.decode("utf-8")
+    assert text.startswith(csv_export.BOM)
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))

@@ -10,7 +10,7 @@ from reuse_tracker import clock
 from reuse_tracker.devices import services
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.workshop import weee
-from tests.workshop.helpers import DIAGNOSED, act, events, reload
+from tests.workshop.helpers import DIAGNOSED, act, events, reload, weee_register
 
 PICKUP = {"channel": "ecosystem", "reference": "ESY-2021-0218-NTE", "treatment": "R12"}
 
@@ -89,21 +89,13 @@ def _recycled(make_device, kind: str, kg: str, on: str, reference: str = "REF-1"
     return device
 
 
-def _register(client, **period) -> list[list[str]]:
-    response = client.get("/workshop/weee.csv", query_string=period)
-    assert response.status_code == 200 and response.mimetype == "text/csv"
-    text = response.data.decode("utf-8")
-    assert text.startswith(weee.BOM)
-    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
-
-
 def test_the_weee_register_lists_the_period_in_tonnes_with_a_total(client, login, make_device):
     login("coordinator")
     client.post("/lang/en")
     laptop = _recycled(make_device, "laptop", "1.6", "2021-02-18", "ESY-0218")
     desktop = _recycled(make_device, "desktop", "5.9", "2021-04-15", "ECL-1187")
     _recycled(make_device, "tablet", "0.47", "2021-06-03")  # outside the period
-    header, *rows, total = _register(client, **{"from": "2021-01-01", "to": "2021-05-31"})
+    header, *rows, total = weee_register(client, **{"from": "2021-01-01", "to": "2021-05-31"})
     assert header[:4] == ["Date of removal", "Waste designation", "Waste code", "Quantity (t)"]
     assert [row[:8] for row in rows] == [
         [
