@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import http.cookiejar
-import os
 import re
-import socket
-import urllib.error
-import urllib.parse
-import urllib.request
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,12 +11,11 @@ import pytest
 from reuse_tracker import create_app
 from reuse_tracker.auth import services
 from reuse_tracker.errors import ValidationError
-from tests.conftest import PASSWORD, unavailable
-from tests.servers import gunicorn
+from tests.conftest import PASSWORD
+from tests.servers import failed_logins, gunicorn, redis_rate_limits
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "reuse_tracker" / "templates"
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def test_every_page_sends_the_security_headers(client, login):
@@ -129,42 +121,17 @@ def test_the_email_cannot_be_the_password(app_ctx, make_user):
 # --- Login rate limiting across gunicorn workers, kept in Redis ------------------------------
 
 
-def _redis_or_skip() -> None:
-    address = urllib.parse.urlsplit(REDIS_URL)
-    try:
-        with socket.create_connection((address.hostname, address.port or 6379), timeout=2) as s:
-            s.sendall(b"PING\r\n")
-            assert s.recv(7).startswith(b"+PONG")
-    except OSError as error:
-        unavailable(f"Redis is not reachable at {REDIS_URL}: {error}")
-
-
 @pytest.fixture
 def three_workers(app_ctx, database_url, tmp_path):
     """``gunicorn -w 3`` on this run's database, its login limit kept in Redis."""
-    _redis_or_skip()
-    env = {
-        "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "RATELIMIT_KEY_PREFIX": f"rt-test-{uuid.uuid4().hex}",  # this run's counters only
-        "LOGIN_RATE_LIMIT": "5 per minute",
-    }
+    env = redis_rate_limits("5 per minute")
     with gunicorn(database_url, tmp_path / "gunicorn.log", workers=3, env=env) as base:
         yield base
 
 
 def test_the_login_limit_holds_across_three_workers(three_workers, make_user):
     user = make_user("viewer")
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{three_workers}/login") as page:
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.read().decode())[1]
-    statuses = []
-    for _attempt in range(12):  # each on a new connection: the workers share them out
-        form = {"csrf_token": token, "email": user.email, "password": "not the password"}
-        try:
-            with opener.open(f"{three_workers}/login", urllib.parse.urlencode(form).encode()):
-                statuses.append(200)
-        except urllib.error.HTTPError as error:
-            statuses.append(error.code)
+    # Each attempt on a new connection: the workers share them out.
+    statuses = failed_logins([three_workers], user.email, 12)
     assert statuses[:5] == [401] * 5
     assert statuses[5:] == [429] * 7  # one count for all three workers

@@ -9,14 +9,11 @@ Redis, is counted once for both.
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
-import re
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from contextlib import ExitStack
 
 import pytest
@@ -26,9 +23,8 @@ from reuse_tracker.auth.services import create_token
 from reuse_tracker.devices.models import Device
 from reuse_tracker.extensions import db
 from reuse_tracker.loans.models import Loan
-from tests.auth.test_security import REDIS_URL, _redis_or_skip
 from tests.loans.test_race import _at_the_same_moment
-from tests.servers import gunicorn
+from tests.servers import failed_logins, gunicorn, redis_rate_limits
 from tests.test_races import FIGURES, _donation
 
 ROUNDS = 3
@@ -37,12 +33,7 @@ ROUNDS = 3
 @pytest.fixture
 def two_servers(app_ctx, database_url, tmp_path):
     """Two servers on this run's database, their rate limits kept in one Redis."""
-    _redis_or_skip()
-    env = {
-        "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "RATELIMIT_KEY_PREFIX": f"rt-test-{uuid.uuid4().hex}",  # this run's counters only
-        "LOGIN_RATE_LIMIT": "5 per minute",
-    }
+    env = redis_rate_limits("5 per minute")
     with ExitStack() as stack:
         yield [
             stack.enter_context(gunicorn(database_url, tmp_path / f"server-{n}.log", env=env))
@@ -122,18 +113,5 @@ def test_one_serial_sent_to_two_servers_at_once_makes_one_device(two_servers, ma
 def test_the_login_limit_is_counted_once_for_both_servers(two_servers, make_user):
     user = make_user("viewer")
     db.session.commit()
-    jar = http.cookiejar.CookieJar()  # one browser: its session cookie goes to both ports
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{two_servers[0]}/login") as page:
-        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.read().decode())[1]
-    form = urllib.parse.urlencode(
-        {"csrf_token": csrf, "email": user.email, "password": "not the password"}
-    ).encode()
-    statuses = []
-    for attempt in range(10):  # one server, then the other
-        try:
-            with opener.open(f"{two_servers[attempt % 2]}/login", form):
-                statuses.append(200)
-        except urllib.error.HTTPError as error:
-            statuses.append(error.code)
+    statuses = failed_logins(two_servers, user.email, 10)  # one server, then the other
     assert statuses == [401] * 5 + [429] * 5, statuses
