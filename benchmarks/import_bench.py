@@ -25,6 +25,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._schemas import own_schema
 from reuse_tracker import create_app
 from reuse_tracker.devices.models import Device
 from reuse_tracker.devices.registration import check_devices, serial_key
@@ -98,18 +101,8 @@ def fresh_database(url: str | None, run: int) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as directory:
             yield f"sqlite:///{Path(directory) / 'bench.sqlite'}"
         return
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    schema = f"import_bench_{run}_{int(time.time() * 1000) % 10**9}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    try:
-        separator = "&" if "?" in url else "?"
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        engine.dispose()
+    with own_schema(url, f"import_bench_{run}_{int(time.time() * 1000) % 10**9}") as schema_url:
+        yield schema_url
 
 
 def timed_in_fresh_app(

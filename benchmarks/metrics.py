@@ -35,6 +35,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks._schemas import own_schema
 from reuse_tracker import clock, create_app
 from reuse_tracker.auth.services import create_user
 from reuse_tracker.devices.models import Device, DeviceEvent
@@ -271,19 +272,8 @@ def _own_schema(url: str) -> Iterator[str]:
     if not url.startswith("postgresql"):
         yield url
         return
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    schema = f"bench_metrics_{os.getpid()}"
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    try:
-        separator = "&" if "?" in url else "?"
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        engine.dispose()
+    with own_schema(url, f"bench_metrics_{os.getpid()}") as schema_url:
+        yield schema_url
 
 
 def main() -> None:
