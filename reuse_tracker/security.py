@@ -18,6 +18,9 @@ CSP = (
 HSTS = "max-age=31536000; includeSubDomains"
 #: Where the time of the signed-in user's last request is kept in the session.
 LAST_SEEN = "last_seen"
+#: The time is noted again only when it is this old: a session cookie re-signed and sent back
+#: with every answer costs each request its serialisation (the idle limit moves by at most it).
+LAST_SEEN_STEP = timedelta(minutes=1)
 
 
 def register_security(app: Flask) -> None:
@@ -28,6 +31,9 @@ def register_security(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     idle = timedelta(minutes=int(app.config.get("SESSION_IDLE_MINUTES") or 30))
     app.config["PERMANENT_SESSION_LIFETIME"] = idle
+    # The cookie is sent again when the session changes (its time, at most once a minute),
+    # not re-signed for every answer.
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
 
     @app.before_request
     def _end_idle_session():
@@ -50,7 +56,8 @@ def register_security(app: Flask) -> None:
 
 
 def end_idle_session(idle: timedelta):
-    """Sign out a user whose previous request is older than ``idle``; note this request."""
+    """Sign out a user whose previous request is older than ``idle``; note this request's time
+    (at most once per ``LAST_SEEN_STEP``)."""
     from flask_login import logout_user
 
     if "_user_id" not in session or (request.endpoint or "").endswith("static"):
@@ -58,9 +65,10 @@ def end_idle_session(idle: timedelta):
     now = clock.now()
     seen = session.get(LAST_SEEN)
     try:
-        expired = seen is not None and now - datetime.fromisoformat(seen) > idle
+        quiet = None if seen is None else now - datetime.fromisoformat(seen)
     except (TypeError, ValueError):
-        expired = True
+        quiet = idle + LAST_SEEN_STEP  # an unreadable time: as if long ago
+    expired = quiet is not None and quiet > idle
     if expired:
         logout_user()
         session.clear()
@@ -69,6 +77,8 @@ def end_idle_session(idle: timedelta):
             return None  # the API signs in by token; the session is simply gone
         flash(_l("Your session ended after a period without activity. Please sign in again."))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    session.permanent = True
-    session[LAST_SEEN] = now.isoformat(timespec="seconds")
+    if not session.permanent:
+        session.permanent = True
+    if quiet is None or quiet >= LAST_SEEN_STEP or quiet < timedelta(0):
+        session[LAST_SEEN] = now.isoformat(timespec="seconds")
     return None

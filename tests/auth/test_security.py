@@ -90,6 +90,19 @@ def test_a_session_ends_after_thirty_minutes_without_a_request(client, login, fr
     assert app.config["SESSION_IDLE_MINUTES"] == 30
 
 
+def test_pages_read_within_a_minute_send_no_new_session_cookie(client, login, frozen_clock):
+    start = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    frozen_clock(start)
+    login("viewer")
+    client.get("/devices")
+    frozen_clock(start + timedelta(seconds=40))
+    assert "Set-Cookie" not in client.get("/devices").headers  # nothing new to say
+    frozen_clock(start + timedelta(seconds=70))
+    assert "session=" in client.get("/devices").headers.get("Set-Cookie", "")  # time noted
+    frozen_clock(start + timedelta(seconds=70, minutes=29))
+    assert client.get("/devices").status_code == 200  # idle counted from the noted time
+
+
 @pytest.mark.parametrize(
     "password", ["court", "motdepasse2024", "PASSWORD123456", "azertyuiop123", "qwertyuiop123"]
 )
