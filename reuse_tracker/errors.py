@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from reuse_tracker.i18n import lazy_gettext as _l
 
 
 def labelled(label: str, message: str) -> str:

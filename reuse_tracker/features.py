@@ -64,8 +64,9 @@ class Registry:
 
 def registry(app: Flask | None = None) -> Registry:
     """Return the registries of ``app`` (default: the current application)."""
-    app = app or current_app
-    return app.extensions.setdefault(EXTENSION, Registry())
+    extensions = (app or current_app).extensions
+    found = extensions.get(EXTENSION)  # read on every page: no empty Registry built to look
+    return found if found is not None else extensions.setdefault(EXTENSION, Registry())
 
 
 def _add(table: dict, key: str, value: Any, what: str) -> None:

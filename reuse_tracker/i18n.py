@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, Domain, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import (
+    Babel,
+    Domain,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_domain,
+    get_locale,
+)
 from flask_babel import _get_current_context as babel_context
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 
 LANGUAGES = {"fr": "Français", "en": "English"}
@@ -41,6 +50,23 @@ class RequestDomain(Domain):
         return found
 
 
+def catalogue():
+    """Return the request's catalogue, looked up once per request (Babel's null one outside)."""
+    found = getattr(babel_context(), "babel_translations", None)
+    return found if found is not None else get_domain().get_translations()
+
+
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's ``gettext``, one catalogue look-up instead of three context look-ups."""
+    text = catalogue().ugettext(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """Flask-Babel's ``lazy_gettext`` (the same ``LazyString``) translated by :func:`gettext`."""
+    return LazyString(gettext, string, **variables)
+
+
 def _counted(ngettext):
     """The templates' ``ngettext`` with its ``num`` written as the user's language writes
     numbers ("10 000 équipements", not "10000 équipements")."""
@@ -56,15 +82,13 @@ def _counted(ngettext):
 def register_i18n(app: Flask, babel: Babel) -> None:
     """Bind Flask-Babel and expose dates and numbers in the user's format to templates."""
     babel.init_app(app, locale_selector=select_locale)
-    domain = babel.domain_instance = RequestDomain(domain=app.extensions["babel"].default_domain)
-    # The templates' _() and ngettext() go to the domain directly, not through get_domain().
+    babel.domain_instance = RequestDomain(domain=app.extensions["babel"].default_domain)
+    # The templates' _() and ngettext() read the request's catalogue, not through get_domain().
     app.jinja_env.install_gettext_callables(
-        gettext=lambda text: domain.get_translations().ugettext(text),
-        ngettext=lambda one, many, n: domain.get_translations().ungettext(one, many, n),
-        pgettext=lambda context, text: domain.get_translations().upgettext(context, text),
-        npgettext=lambda context, one, many, n: domain.get_translations().unpgettext(
-            context, one, many, n
-        ),
+        gettext=lambda text: catalogue().ugettext(text),
+        ngettext=lambda one, many, n: catalogue().ungettext(one, many, n),
+        pgettext=lambda context, text: catalogue().upgettext(context, text),
+        npgettext=lambda context, one, many, n: catalogue().unpgettext(context, one, many, n),
         newstyle=True,
     )
     app.jinja_env.globals["ngettext"] = _counted(app.jinja_env.globals["ngettext"])

@@ -19,10 +19,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Flask, abort, has_request_context, render_template, request
-from flask_babel import lazy_gettext as _l
 from werkzeug import routing
 
 from reuse_tracker.errors import INVALID_FIELDS, ConflictError, ValidationError, wants_json
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.sizes import MAX_ID
 
 #: The highest page number a list accepts (beyond it, the last page is shown).

@@ -10,9 +10,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.devices.lifecycle import Status
+from reuse_tracker.i18n import lazy_gettext as _l
 
 __all__ = [
     "CONDITION_TITLES",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from flask import Response
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.auth.access import current_actor
 from reuse_tracker.errors import INVALID_FIELDS, NotFoundError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.sizes import ID_CONVERTER, MAX_ID
 
 __all__ = [

@@ -10,11 +10,11 @@ from collections.abc import Callable
 
 from flask import Response, current_app, g, request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.auth import services as auth_services
 from reuse_tracker.auth.access import Unauthenticated
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 
 #: Endpoints anyone may call without a token.
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})

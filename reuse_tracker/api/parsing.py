@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import inputs
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices import registration
 from reuse_tracker.errors import INVALID_FIELDS, UserError, ValidationError
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.intake.models import Donor
 
 #: The most devices one call may register.

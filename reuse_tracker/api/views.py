@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Response, jsonify, url_for
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.api import bp, parsing, serializers
 from reuse_tracker.api.openapi import build_spec
@@ -13,6 +13,7 @@ from reuse_tracker.devices.models import Device
 from reuse_tracker.devices.stock import counts_by_status_and_type
 from reuse_tracker.errors import NotFoundError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.intake import services as intake
 from reuse_tracker.intake.models import Donation
 from reuse_tracker.sizes import MAX_ID
@@ -84,4 +85,5 @@ def device_by_tag(asset_tag: str) -> Device:
     """Return the device with this tag; a tag no label could carry is simply not found."""
     if len(asset_tag) > 64 or not asset_tag.isprintable():
         raise NotFoundError(_l("No device has this tag."))
-    return services.get_device(asset_tag)
+    # Every answer names the device's donation: read with the device, not after it.
+    return services.get_device(asset_tag, sa.orm.joinedload(Device.donation))

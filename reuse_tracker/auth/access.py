@@ -6,10 +6,10 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import g, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from reuse_tracker.errors import PermissionDenied, UserError
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.policy import EDIT_INTAKE, READ, WORKSHOP
 
 __all__ = ["EDIT_INTAKE", "READ", "WORKSHOP", "current_actor", "roles_required"]

@@ -1,10 +1,10 @@
 """The administration pages' forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.vocabulary import ROLE_TITLES, Role
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from reuse_tracker.auth import administration, bp
 from reuse_tracker.auth.access import current_actor, roles_required
 from reuse_tracker.auth.admin_forms import NewUserForm, ResetPasswordForm
 from reuse_tracker.errors import UserError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.vocabulary import ROLE_TITLES
 
 #: Admins only: ``roles_required`` always lets admins through, and names nobody else.

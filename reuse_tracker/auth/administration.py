@@ -11,7 +11,6 @@ import secrets
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from reuse_tracker.auth import audit, services
@@ -19,6 +18,7 @@ from reuse_tracker.auth.models import ApiToken, Role, User
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.errors import ConflictError, NotFoundError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 
 #: How long a reset link works, in seconds (two days: time to read one's mail).
 RESET_LINK_MAX_AGE = 2 * 24 * 3600

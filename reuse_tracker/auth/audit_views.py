@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import render_template, request
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import database, inputs
 from reuse_tracker.auth import bp
 from reuse_tracker.auth.access import roles_required
 from reuse_tracker.auth.audit import AuditEntry
 from reuse_tracker.auth.models import Role
+from reuse_tracker.i18n import lazy_gettext as _l
 
 PER_PAGE = 50
 #: The kinds of entries the page filters on: the first word of their action code.

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.auth.models import ApiToken, Role, User
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 
 MIN_PASSWORD_LENGTH = 12
 #: Passwords long enough but known to every attacker's list (one a line, ``#`` comments).

@@ -5,8 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from reuse_tracker import inputs
@@ -14,6 +12,8 @@ from reuse_tracker.auth import audit, bp, services
 from reuse_tracker.auth.forms import LoginForm
 from reuse_tracker.auth.models import User
 from reuse_tracker.extensions import db, limiter, login_manager
+from reuse_tracker.i18n import gettext as _
+from reuse_tracker.i18n import lazy_gettext as _l
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please sign in to see this page.")

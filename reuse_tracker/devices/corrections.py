@@ -10,12 +10,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.devices.fields import Field
 from reuse_tracker.devices.registration import SPEC_LIMITS, TEXT_LIMITS, serial_key
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from reuse_tracker.auth.models import User

@@ -9,11 +9,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import inputs
 from reuse_tracker.errors import INVALID_FIELDS, ValidationError
 from reuse_tracker.features import registry
+from reuse_tracker.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

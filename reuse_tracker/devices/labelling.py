@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from labels import LAYOUTS, Label, LabelLayoutError, render_labels
 from reuse_tracker import inputs, sequences
@@ -15,6 +14,7 @@ from reuse_tracker.devices.models import Device, LabelBatch, PreprintedTag
 from reuse_tracker.devices.registration import format_tag
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.vocabulary import TYPE_TITLES
 
 #: Labels one request may print (a full day's intake for a big workshop).

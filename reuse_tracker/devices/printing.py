@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from labels import LAYOUTS
 from reuse_tracker import inputs
@@ -17,6 +15,8 @@ from reuse_tracker.devices.models import Device, LabelBatch
 from reuse_tracker.devices.services import normalise_tag
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.web import pdf_response
 
 #: The layouts' titles in the user's language (the label library's titles are English).

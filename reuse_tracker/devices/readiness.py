@@ -9,13 +9,13 @@ last entered the workshop.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.devices import lifecycle
 from reuse_tracker.devices.lifecycle import Status, WorkshopEvent
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.errors import ConflictError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 
 GUARD_MESSAGES = {
     "erasure": _l("no verified data erasure recorded since it entered the workshop"),

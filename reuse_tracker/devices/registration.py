@@ -13,7 +13,6 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql
 
 from reuse_tracker import database, inputs, sequences
@@ -25,6 +24,7 @@ from reuse_tracker.devices.models import DEVICE_TYPES, Device, DeviceEvent, Prep
 from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 
 
 class DeviceSpec(NamedTuple):

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from reuse_tracker.auth.models import User
@@ -19,6 +18,7 @@ from reuse_tracker.devices.actions import action_title
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.errors import ConflictError, NotFoundError, PermissionDenied
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.vocabulary import STATUS_TITLES, title
 
 
@@ -27,10 +27,13 @@ def allowed_actions(device: Device) -> list[str]:
     return lifecycle.allowed_actions(device.status, among=actions.available_actions())
 
 
-def get_device(asset_tag: str) -> Device:
-    """Return the device with this tag (case-insensitive), or raise NotFoundError."""
+def get_device(asset_tag: str, *options: sa.orm.interfaces.LoaderOption) -> Device:
+    """Return the device with this tag (case-insensitive), or raise NotFoundError.
+
+    ``options`` load what the caller will read in the same query (``joinedload(...)``).
+    """
     tag = normalise_tag(asset_tag)
-    statement = sa.select(Device).where(Device.asset_tag == tag)
+    statement = sa.select(Device).where(Device.asset_tag == tag).options(*options)
     device = db.session.scalar(statement)
     if device is None:
         raise NotFoundError(_l("No device has the tag %(tag)s.", tag=asset_tag.strip()[:40]))

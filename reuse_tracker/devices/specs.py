@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.devices import corrections, readiness
 from reuse_tracker.devices.actions import ActionSpec, add_action
 from reuse_tracker.devices.fields import NOTES
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.policy import WORKSHOP
 
 SPECS = (

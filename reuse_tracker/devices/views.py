@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from jinja2 import TemplateNotFound
 
 from reuse_tracker import database, inputs
@@ -16,6 +15,7 @@ from reuse_tracker.devices.models import DEVICE_TYPES, GRADES, Device
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.features import registry
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.vocabulary import TYPE_TITLES
 
 

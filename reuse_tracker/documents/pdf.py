@@ -16,7 +16,6 @@ from xml.sax.saxutils import escape
 
 import qrcode
 import reportlab
-from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -24,6 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+from reuse_tracker.i18n import gettext as _
 
 #: Fonts tried in turn: DejaVu (Debian's fonts-dejavu-core) covers œ, € and more; Vera ships
 #: with reportlab; Helvetica is the last resort (Latin-1 only).

@@ -19,13 +19,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import clock, sequences
 from reuse_tracker.documents.models import DOCUMENT_KINDS, IssuedDocument
 from reuse_tracker.documents.pdf import Stamp
 from reuse_tracker.errors import ConflictError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 
 #: Number prefixes: RCP-2026-00001 is a receipt, CER-... an erasure certificate.
 PREFIXES = {

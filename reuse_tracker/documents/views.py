@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from reuse_tracker.auth.access import current_actor, roles_required
 from reuse_tracker.documents import bp, services
 from reuse_tracker.documents.models import IssuedDocument
 from reuse_tracker.extensions import limiter
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.policy import FAMILY_STAFF, READ
 from reuse_tracker.web import get_or_404, pdf_response
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, format_date, format_decimal
-from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table
@@ -22,6 +21,7 @@ from reuse_tracker.documents import GRID, PLAIN, paragraph
 from reuse_tracker.documents import services as issuing
 from reuse_tracker.documents.models import IssuedDocument
 from reuse_tracker.donors import queries
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.intake.models import Donor
 from reuse_tracker.intake.receipt import donor_language
 

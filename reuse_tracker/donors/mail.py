@@ -9,10 +9,10 @@ from email.utils import formataddr, make_msgid
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.errors import UserError
+from reuse_tracker.i18n import gettext as _
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.intake.models import Donor
 
 

@@ -11,7 +11,6 @@ from functools import wraps
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from reuse_tracker import clock
 from reuse_tracker.auth.models import User
@@ -19,6 +18,7 @@ from reuse_tracker.donors import bp, impact_pdf, queries, services
 from reuse_tracker.donors.services import DONOR_LANGUAGES
 from reuse_tracker.errors import ConflictError, UserError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.intake import receipt
 from reuse_tracker.intake.models import Donation, Donor
 from reuse_tracker.web import pdf_response

@@ -15,7 +15,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_date
-from flask_babel import gettext as _
 
 from reuse_tracker import clock
 from reuse_tracker.devices.fields import value_title
@@ -23,6 +22,7 @@ from reuse_tracker.devices.lifecycle import Status, erasure_counts
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.extensions import db
 from reuse_tracker.features import registry
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.intake.models import Donation, Donor
 from reuse_tracker.vocabulary import TYPE_TITLES
 

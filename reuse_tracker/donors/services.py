@@ -12,13 +12,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import clock
 from reuse_tracker.auth import audit
 from reuse_tracker.donors.models import REVIEW_VERDICTS, DonationReview, DonorPortal
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.intake.models import Donation, Donor
 from reuse_tracker.intake.services import clean_donor
 

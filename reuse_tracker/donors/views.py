@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from reuse_tracker import clock
 from reuse_tracker.auth.access import roles_required
@@ -13,6 +12,7 @@ from reuse_tracker.donors import bp, mail, queries, services
 from reuse_tracker.donors.models import DonorPortal
 from reuse_tracker.errors import UserError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.intake.forms import DONOR_KIND_TITLES
 from reuse_tracker.intake.models import DONOR_KINDS, Donation, Donor
 from reuse_tracker.policy import COORDINATION, READ

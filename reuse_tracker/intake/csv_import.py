@@ -15,8 +15,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from reuse_tracker.i18n import gettext as _
+from reuse_tracker.i18n import lazy_gettext as _l
 
 #: The headers people use for each field, normalised (see ``normalise``), "|"-separated.
 COLUMN_ALIASES = {

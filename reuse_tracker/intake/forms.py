@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
+
+from reuse_tracker.i18n import lazy_gettext as _l
 
 try:
     from wtforms import SelectChoice

@@ -6,11 +6,11 @@ from collections.abc import Mapping as MappingType
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import clock, inputs
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.intake import csv_import
 from reuse_tracker.intake.models import Donor, DonorImportMapping
 from reuse_tracker.vocabulary import DeviceType

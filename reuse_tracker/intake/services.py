@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import clock, database, inputs, sequences
 from reuse_tracker.auth.models import User
@@ -16,6 +15,7 @@ from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices import registration
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.intake.models import DONOR_KINDS, Donation, Donor
 
 

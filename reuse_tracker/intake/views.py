@@ -14,7 +14,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
@@ -25,6 +24,7 @@ from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.features import registry
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.intake import bp, receipt, services
 from reuse_tracker.intake.forms import (
     DONOR_KIND_TITLES,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.devices.actions import ActionSpec, add_action
 from reuse_tracker.devices.fields import NOTES, Field
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.loans import services
 from reuse_tracker.loans.models import CHARTER_WAYS
 from reuse_tracker.policy import COORDINATION, FAMILY_STAFF

@@ -7,7 +7,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, jsonify, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from reuse_tracker.api import openapi, parsing
@@ -18,6 +17,7 @@ from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import INVALID_FIELDS, NotFoundError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.features import add_operation, add_schemas
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.loans import api_bp as bp
 from reuse_tracker.loans import families, programme, queries
 from reuse_tracker.loans.models import CLASSES, NEEDS, REFERRAL_SOURCES, Wave

@@ -13,7 +13,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -25,6 +24,7 @@ from reuse_tracker.documents import PLAIN, paragraph
 from reuse_tracker.documents import services as issuing
 from reuse_tracker.documents.models import IssuedDocument
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.loans.charter_text import render_sections
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
 from reuse_tracker.loans.services import default_due_on

@@ -10,13 +10,13 @@ from typing import Any
 import jinja2
 import jinja2.meta
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from jinja2.sandbox import SandboxedEnvironment
 
 from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.loans.models import CharterSection
 
 LOCALES = ("fr", "en")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from reuse_tracker import clock
 from reuse_tracker.auth.access import roles_required
 from reuse_tracker.devices import services as device_services
 from reuse_tracker.errors import ConflictError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.loans import bp, queries
 from reuse_tracker.loans.models import Loan, School, Wave
 from reuse_tracker.policy import FAMILY_STAFF

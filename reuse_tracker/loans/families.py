@@ -9,13 +9,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import clock, database, inputs, sequences
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.loans import search
 from reuse_tracker.loans.models import (
     ACTIVE_LOAN_STATUSES,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from reuse_tracker import clock, inputs
 from reuse_tracker.auth.access import READ, roles_required
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import INVALID_FIELDS, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.loans import bp, queries, support
 from reuse_tracker.loans import families as family_services
 from reuse_tracker.loans.forms import (

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -16,6 +15,8 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+
+from reuse_tracker.i18n import lazy_gettext as _l
 
 try:
     from wtforms import SelectChoice

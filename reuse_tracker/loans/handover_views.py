@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from reuse_tracker import clock, inputs
 from reuse_tracker.auth.access import roles_required
@@ -13,6 +12,7 @@ from reuse_tracker.devices import services as device_services
 from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import ConflictError, UserError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.loans import bp, charter, charter_text, queries, reminders, signature
 from reuse_tracker.loans.actions import CHARTER_WAY_TITLES
 from reuse_tracker.loans.families import waiting_statement

@@ -7,13 +7,13 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from reuse_tracker import inputs
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import INVALID_FIELDS, ConflictError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.loans.models import NETWORKS, Association, School, Wave
 from reuse_tracker.loans.uai import normalise_uai, uai_problem
 

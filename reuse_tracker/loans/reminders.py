@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from reuse_tracker import clock, csv_export
 from reuse_tracker.auth.models import User
 from reuse_tracker.errors import INVALID_FIELDS, ConflictError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.loans.models import REMINDER_KINDS, REMINDER_OUTCOMES, Loan, LoanReminder
 from reuse_tracker.loans.programme import parse_date, text
 from reuse_tracker.vocabulary import LoanStatus

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.auth import audit
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import ConflictError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.loans import privacy, support
 from reuse_tracker.loans.families import has_active_loan
 from reuse_tracker.loans.models import Family, Loan, LoanReminder

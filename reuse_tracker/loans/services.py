@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import clock
 from reuse_tracker.auth.models import User
@@ -18,6 +17,7 @@ from reuse_tracker.devices.fields import labels_of
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import INVALID_FIELDS, ConflictError, UserError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.loans import allocation, proposals
 from reuse_tracker.loans.models import (
     ACTIVE_LOAN_STATUSES,

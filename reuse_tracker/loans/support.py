@@ -7,12 +7,12 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import clock, inputs
 from reuse_tracker.auth.models import User
 from reuse_tracker.errors import INVALID_FIELDS, ConflictError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.loans.models import (
     SUPPORT_KINDS,
     Association,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from reuse_tracker.auth.access import roles_required
 from reuse_tracker.errors import NotFoundError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.loans import bp, rights, support
 from reuse_tracker.loans.models import ConnectionOffer, Family
 from reuse_tracker.loans.programme import record_id

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from reuse_tracker import inputs
 from reuse_tracker.auth.access import roles_required
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.loans import bp, queries, wave_changes
 from reuse_tracker.loans.forms import (
     FAMILY_DEVICE_TYPES,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from reuse_tracker.auth import audit
 from reuse_tracker.auth.models import User
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.loans import queries
 from reuse_tracker.loans.families import check_referral
 from reuse_tracker.loans.models import Family, Wave

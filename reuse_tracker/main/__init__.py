@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.features import add_feature, add_menu_entry
+from reuse_tracker.i18n import lazy_gettext as _l
 
 bp = Blueprint("main", __name__)
 

@@ -6,12 +6,12 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import INVALID_FIELDS, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.metrics import impact
 from reuse_tracker.metrics.models import FactorRow, FactorSet
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
 from reuse_tracker.errors import INVALID_FIELDS, ValidationError
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.metrics.aggregates import Period
 from reuse_tracker.metrics.figures import default_period
 

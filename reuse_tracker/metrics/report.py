@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
@@ -16,6 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Flowable, Table
 
 from reuse_tracker import clock, documents
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.metrics import impact
 from reuse_tracker.metrics.aggregates import Period
 from reuse_tracker.vocabulary import TYPE_TITLES, title

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 
 from reuse_tracker.auth.access import roles_required
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.metrics import bp, charts, factors, figures, impact, report
 from reuse_tracker.metrics.aggregates import Period, school_year
 from reuse_tracker.metrics.periods import period_from

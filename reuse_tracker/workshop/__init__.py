@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.features import (
     add_api_blueprint,
@@ -12,6 +11,7 @@ from reuse_tracker.features import (
     add_panel,
     add_provider,
 )
+from reuse_tracker.i18n import lazy_gettext as _l
 
 bp = Blueprint("workshop", __name__)
 #: The workshop's JSON routes, nested under the API's blueprint.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.devices.actions import ActionSpec, add_action
 from reuse_tracker.devices.fields import (
@@ -14,6 +13,7 @@ from reuse_tracker.devices.fields import (
     clean_serial,
     clean_sha256,
 )
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.workshop import ecoorganisations, parts
 from reuse_tracker.workshop import services as handlers
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, request
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import inputs
 from reuse_tracker.api import openapi, parsing, serializers
@@ -15,6 +14,7 @@ from reuse_tracker.auth.access import WORKSHOP, current_actor, roles_required
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.features import add_operation, add_schemas
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.workshop import api_bp as bp
 from reuse_tracker.workshop import erasure_import
 

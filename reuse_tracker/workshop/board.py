@@ -16,13 +16,13 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.lifecycle import TYPES_WITHOUT_STORAGE, Status
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 
 #: The board's columns, in workshop order, and the action that moves a device out of each.
 STEPS = ("to_start", "erasure", "diagnostics", "grade", "to_mark_ready", "ready")

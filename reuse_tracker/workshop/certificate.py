@@ -15,7 +15,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import clock
 from reuse_tracker.auth.models import User
@@ -25,6 +24,7 @@ from reuse_tracker.documents import services as issuing
 from reuse_tracker.documents.models import IssuedDocument
 from reuse_tracker.errors import ConflictError, NotFoundError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.intake.models import Donation, Donor
 
 

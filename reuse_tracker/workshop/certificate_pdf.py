@@ -9,7 +9,6 @@ from collections import Counter
 from xml.sax.saxutils import escape
 
 from flask_babel import format_date
-from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -18,6 +17,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 from reuse_tracker import documents
 from reuse_tracker.devices.fields import value_title
 from reuse_tracker.documents import GRID, PLAIN, paragraph
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.vocabulary import TYPE_TITLES
 from reuse_tracker.workshop.certificate import CertificateData, Disk, Machine
 

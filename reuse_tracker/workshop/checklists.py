@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
@@ -14,6 +13,7 @@ from reuse_tracker.devices.fields import CHECK_TITLES, DIAGNOSTIC_CHECKS, defaul
 from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.workshop.models import DiagnosticChecklist
 
 MAX_CHECKS = 30

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from reuse_tracker.auth.access import current_actor, roles_required
 from reuse_tracker.auth.audit import record
 from reuse_tracker.errors import UserError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.policy import COORDINATION, WORKSHOP
 from reuse_tracker.workshop import bp, ecoorganisations
 

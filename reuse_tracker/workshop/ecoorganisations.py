@@ -9,10 +9,10 @@ from __future__ import annotations
 import unicodedata
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.workshop.models import EcoOrganisation
 
 #: The approved WEEE éco-organismes and collectors every installation starts with.

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 
 
 def earlier_filings(device: Device, digest: str, serials: Sequence[str]) -> list[dict[str, str]]:

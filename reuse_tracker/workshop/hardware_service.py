@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask_babel import gettext as _
-
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices import services
 from reuse_tracker.devices.models import Device
 from reuse_tracker.devices.registration import serial_key
 from reuse_tracker.errors import ValidationError
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.workshop.hardware import HardwareReport, ReportError, read_reports
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _
 
 from reuse_tracker.auth.access import WORKSHOP, current_actor, roles_required
 from reuse_tracker.devices import services as devices
 from reuse_tracker.devices.fields import field_title
 from reuse_tracker.errors import UserError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.workshop import bp, hardware_service
 
 

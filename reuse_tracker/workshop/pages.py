@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_timedelta
-from flask_babel import gettext as _
 
 from reuse_tracker import clock
 from reuse_tracker.auth.access import WORKSHOP, current_actor, roles_required
@@ -16,6 +15,7 @@ from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.policy import WORKSHOP_READERS
 from reuse_tracker.workshop import board as workshop_board
 from reuse_tracker.workshop import bp, checklists, parts

@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
 from reuse_tracker import inputs
@@ -20,6 +19,7 @@ from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.errors import ConflictError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.workshop.models import PartMovement, SparePart
 
 PART_KINDS = ("ram", "ssd", "hdd", "battery", "charger", "screen", "keyboard", "other")

@@ -9,13 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from reuse_tracker import clock
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import INVALID_FIELDS, ValidationError
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.vocabulary import TYPE_TITLES
 from reuse_tracker.workshop import parts, weee
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices import services
@@ -12,6 +11,7 @@ from reuse_tracker.devices.registration import serial_key
 from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import NotFoundError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.workshop.models import ScanBatchEntry
 
 #: The most devices offered to choose from when a serial or inventory number is shared.

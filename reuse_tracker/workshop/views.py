@@ -6,7 +6,6 @@ import secrets
 
 import sqlalchemy as sa
 from flask import jsonify, render_template, request, url_for
-from flask_babel import gettext as _
 
 from reuse_tracker.auth.access import READ, current_actor, roles_required
 from reuse_tracker.devices import actions, corrections, readiness, services
@@ -14,6 +13,7 @@ from reuse_tracker.devices import fields as action_fields
 from reuse_tracker.devices.models import Device
 from reuse_tracker.errors import PermissionDenied, UserError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.vocabulary import TYPE_TITLES
 from reuse_tracker.workshop import bp, station
 

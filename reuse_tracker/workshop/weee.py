@@ -24,12 +24,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from reuse_tracker import csv_export
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import gettext as _
+from reuse_tracker.i18n import lazy_gettext as _l
 
 #: The heaviest device of each type we accept (kg); a heavier one is a typing error.
 MAX_WEIGHT_KG = {"laptop": 6.0, "tablet": 2.0, "smartphone": 0.6, "desktop": 25.0, "monitor": 30.0}

@@ -89,8 +89,8 @@ def test_a_device_costs_the_same_queries_however_long_its_history(api, make_devi
         with count_queries() as statements:
             assert caller.get(f"/devices/{tag}").status_code == 200
         counts.append(len(statements))
-    # token and user, device, donation, events
-    assert counts == [4, 4], counts
+    # token and user, device with its donation, events
+    assert counts == [3, 3], counts
 
 
 def test_a_feature_can_add_its_part_to_the_device_answer(app, api, make_device, monkeypatch):
