@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from labels import LAYOUTS
+from labels import LAYOUTS, Layout
 from reuse_tracker import inputs
 from reuse_tracker.auth.access import WORKSHOP, current_actor, roles_required
 from reuse_tracker.auth.models import Role
@@ -30,13 +30,17 @@ LAYOUT_TITLES = {
 }
 
 
-@bp.app_context_processor
-def _label_layouts():
-    titled = {
+def label_layouts() -> dict[str, Layout]:
+    """Return the label layouts, titled in the user's language (for the pages that print)."""
+    return {
         name: replace(layout, title=str(LAYOUT_TITLES.get(name, layout.title)))
         for name, layout in LAYOUTS.items()
     }
-    return {"LABEL_LAYOUTS": titled}
+
+
+@bp.app_context_processor
+def _label_layouts():
+    return {"label_layouts": label_layouts}
 
 
 @bp.route("/devices/<asset_tag>/label.pdf")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import jsonify, redirect, render_template, request, session, url_for
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from reuse_tracker.auth.access import READ, roles_required
 from reuse_tracker.auth.models import ROLE_TITLES
@@ -13,6 +15,9 @@ from reuse_tracker.extensions import db
 from reuse_tracker.features import menu_entries, registry
 from reuse_tracker.i18n import LANGUAGES
 from reuse_tracker.main import bp
+
+#: Where the rendered main menus are kept (``main_menu``).
+MENUS = "reuse_tracker.menus"
 
 
 @bp.route("/healthz")
@@ -47,22 +52,43 @@ def set_language(code: str):
 
 @bp.app_context_processor
 def _navigation():
-    def allowed(section: str):
-        if not current_user.is_authenticated:
-            return []
-        return [
-            (entry.endpoint, entry.icon, entry.label)
-            for entry in menu_entries(section)
-            if current_user.has_role(*entry.roles)
-        ]
-
-    def nav_items():
-        return allowed("main")
-
-    def nav_more():
-        return allowed("more")
-
     def role_title(role: str) -> str:
         return str(ROLE_TITLES.get(role, role))
 
-    return {"nav_items": nav_items, "nav_more": nav_more, "role_title": role_title}
+    return {"main_menu": main_menu, "role_title": role_title}
+
+
+def main_menu() -> Markup:
+    """Return the signed-in user's main menu, the current page marked.
+
+    A menu depends only on the role, the language, where the application is mounted and
+    the page it marks (one of its own, or none): each is rendered once per worker and kept
+    (a few dozen).
+    """
+    if not current_user.is_authenticated:
+        return Markup("")
+    menus = current_app.extensions.setdefault(MENUS, {})
+    key = (current_user.role, str(get_locale()), request.script_root)
+    if key not in menus:
+        sections = {
+            section: [
+                (entry.endpoint, entry.icon, entry.label)
+                for entry in menu_entries(section)
+                if current_user.has_role(*entry.roles)
+            ]
+            for section in ("main", "more")
+        }
+        menus[key] = (sections, {})
+    sections, marked = menus[key]
+    current = request.endpoint
+    if current not in marked:
+        shown = {endpoint for entries in sections.values() for endpoint, _, _ in entries}
+        if current not in shown:
+            current = None  # a page the menu does not list: nothing marked
+        if current not in marked:
+            marked[current] = Markup(
+                render_template(
+                    "_menu.html", items=sections["main"], more=sections["more"], current=current
+                )
+            )
+    return marked[current]
