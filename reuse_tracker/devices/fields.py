@@ -268,7 +268,9 @@ def value_title(action: str, name: str, value: Any) -> str:
 
 def _localised(kind: str, value: Any) -> str:
     """Write a number or a date as the reader's language does (``1,85``, ``12 mars 2026``)."""
-    from flask_babel import format_date, format_decimal
+    from flask_babel import format_decimal
+
+    from reuse_tracker.i18n import day
 
     if value is None:
         return "—"
@@ -278,7 +280,7 @@ def _localised(kind: str, value: Any) -> str:
         return format_decimal(value)
     if kind == "date" and isinstance(value, str):
         try:
-            return format_date(date.fromisoformat(value), "medium")
+            return day(date.fromisoformat(value), "medium")
         except ValueError:
             return value
     return str(value)
