@@ -44,3 +44,14 @@ def test_a_late_evening_in_utc_is_the_next_day_in_paris(app):
     with app.test_request_context("/"), flask_babel.force_locale("fr"):
         assert i18n.day(late, "long") == "11 mars 2026"
         assert i18n.moment(late, "short") == "11/03/2026 00:30"
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    delta=st.timedeltas(min_value=timedelta(days=-4000), max_value=timedelta(days=4000))
+    | st.sampled_from([timedelta(0), timedelta(days=6, hours=14), timedelta(days=29, hours=12)]),
+    language=st.sampled_from(["fr", "en"]),
+)
+def test_a_wait_reads_as_flask_babel_writes_it(app, delta, language):
+    with app.test_request_context("/"), flask_babel.force_locale(language):
+        assert i18n.elapsed(delta) == flask_babel.format_timedelta(delta, threshold=1)

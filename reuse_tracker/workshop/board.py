@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -163,7 +164,11 @@ def queue(per_step: int = 12) -> dict[str, list[sa.Row]]:
             .group_by(Device.status)
         ).all()
     )
-    for row in _status_queue(per_step, totals):
+    shown_totals = {
+        f"{step}_total": sum(totals.get(status, 0) for status in statuses)
+        for step, statuses in STATUS_STEPS.items()
+    }
+    for row in db.session.execute(_status_statement(per_step), shown_totals):
         columns[row.step].append(row)
     for step in STATUS_STEPS:  # two states (received, returned) share the first column
         columns[step] = sorted(columns[step], key=lambda row: (row.since, row.position))[:per_step]
@@ -185,21 +190,22 @@ def _shown_columns(last, step, total) -> list:
     ]
 
 
-def _status_queue(per_step: int, totals: dict[str, int]) -> sa.Result:
-    """The oldest devices of each state-decided step, with their last event and its actor."""
-    return db.session.execute(_status_statement(per_step, totals))
+@lru_cache(maxsize=8)
+def _status_statement(per_step: int) -> sa.Select:
+    """The oldest devices of each state-decided step, with their last event and its actor.
 
-
-def _status_statement(per_step: int, totals: dict[str, int]) -> sa.Select:
+    Built once (a statement is a value; building this one cost more than running it); each
+    step's total is a parameter, ``<step>_total``.
+    """
     firsts = []
     for step, statuses in STATUS_STEPS.items():
-        total = sum(totals.get(status, 0) for status in statuses)
+        total = sa.bindparam(f"{step}_total", type_=sa.Integer)
         for status in statuses:
             firsts.append(
                 sa.select(
                     Device.id.label("device_id"),
                     sa.literal(step).label("step"),
-                    sa.literal(total).label("total"),
+                    total.label("total"),
                 )
                 .where(Device.status == status)
                 .order_by(Device.status_changed_at, Device.id)
@@ -224,6 +230,12 @@ def _status_statement(per_step: int, totals: dict[str, int]) -> sa.Select:
 
 def _workshop_queue(per_step: int) -> sa.Result:
     """The devices in the workshop: the step their log puts them at, longest wait first."""
+    return db.session.execute(_workshop_statement(per_step))
+
+
+@lru_cache(maxsize=8)
+def _workshop_statement(per_step: int) -> sa.Select:
+    """``_workshop_queue``'s statement, built once."""
     flags = _workshop_flags()
     last = aliased(DeviceEvent)
     step = _step(flags).label("step")
@@ -242,7 +254,7 @@ def _workshop_queue(per_step: int) -> sa.Result:
         .outerjoin(User, User.id == last.actor_id)
         .subquery()
     )
-    return db.session.execute(
+    return (
         sa.select(ranked)
         .where(ranked.c.position <= per_step)
         .order_by(ranked.c.step, ranked.c.position)

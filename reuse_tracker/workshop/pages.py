@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_timedelta
 
 from reuse_tracker import clock
 from reuse_tracker.auth.access import WORKSHOP, current_actor, roles_required
@@ -15,6 +14,7 @@ from reuse_tracker.devices.models import DEVICE_TYPES
 from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import elapsed
 from reuse_tracker.i18n import gettext as _
 from reuse_tracker.policy import WORKSHOP_READERS
 from reuse_tracker.workshop import board as workshop_board
@@ -40,7 +40,7 @@ def board():
         next_action=workshop_board.NEXT_ACTION,
         activity=activity,
         activity_actions=[a for a in workshop_board.WORKSHOP_ACTIONS if a in done],
-        waited=lambda since: format_timedelta(now - since, threshold=1),
+        waited=lambda since: elapsed(now - since),
         long_wait=lambda since: (now - since).days >= LONG_WAIT_DAYS,
         can_act=current_actor().has_role(*WORKSHOP),
         can_export=current_actor().has_role(Role.COORDINATOR),

@@ -199,5 +199,5 @@ def test_mediators_do_not_see_the_board(client, login):
 
 def test_the_columns_a_state_decides_are_read_from_an_index(app_ctx):
     """At 100,000 devices, scanning the table for the oldest 12 received cost a second."""
-    plan = query_plan(board._status_statement(12, {}))
+    plan = query_plan(board._status_statement(12).params(to_start_total=0, ready_total=0))
     assert not [line for line in plan if sequential_scan(line, "devices") or sorts(line)], plan
