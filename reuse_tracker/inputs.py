@@ -205,7 +205,8 @@ class InputRefused(ValidationError):
 
 def _request_values() -> Iterable[tuple[str, str]]:
     yield from request.args.items(multi=True)
-    if request.mimetype != "application/json":
+    has_body = request.content_length or request.headers.get("Transfer-Encoding")
+    if has_body and request.mimetype != "application/json":  # without a body, no form to read
         yield from request.form.items(multi=True)
 
 

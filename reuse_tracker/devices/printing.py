@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 
 from labels import LAYOUTS, Layout
 from reuse_tracker import inputs
@@ -32,6 +34,12 @@ LAYOUT_TITLES = {
 
 def label_layouts() -> dict[str, Layout]:
     """Return the label layouts, titled in the user's language (for the pages that print)."""
+    return _titled_layouts(str(get_locale()))
+
+
+@lru_cache(maxsize=8)
+def _titled_layouts(language: str) -> dict[str, Layout]:
+    """The layouts titled in ``language``, the current one (the key of this cache)."""
     return {
         name: replace(layout, title=str(LAYOUT_TITLES.get(name, layout.title)))
         for name, layout in LAYOUTS.items()

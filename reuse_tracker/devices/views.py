@@ -182,7 +182,10 @@ def _render_detail(device, *, failed=None, errors=None, values=None, status=200)
                 if key in request.args
             },
         },
-        "checklist": action_fields.checklist_for(device.type),
+        # Read only when a form asks for checks (one query).
+        "checklist": action_fields.checklist_for(device.type)
+        if any(f.kind == "checks" for a in steps.actions for f in action_fields.fields_for(a))
+        else (),
         "sections": _page_sections(device),
     }
     return render_template("devices/detail.html", **context), status

@@ -1,6 +1,7 @@
 """Printing labels from the application, and pre-printed tags taken at intake."""
 
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -90,7 +91,8 @@ def test_a_coordinator_preprints_a_run_of_tags(client, login):
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).text
     assert "RT-000001" in page and "RT-000005" in page
-    pdf = client.get("/labels/preprinted/1.pdf").data
+    link = re.search(r'href="(/labels/preprinted/\d+\.pdf)"', page).group(1)
+    pdf = client.get(link).data
     assert "RT-000005" in _text(pdf)
 
 
