@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import click
 from flask import Flask
 
+from reuse_tracker.cli import DeferredCommand
 from reuse_tracker.extensions import db
 
 #: The Alembic revisions, beside the package.
@@ -23,7 +23,7 @@ DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
 def register(app: Flask) -> None:
     """Offer ``flask db ...`` and ``app.extensions["migrate"]`` without importing Alembic yet."""
     app.extensions["migrate"] = _PendingMigrate(app)
-    app.cli.add_command(_MigrationCommands("db", help="Perform database migrations."))
+    app.cli.add_command(DeferredCommand("db", "flask_migrate.cli:db"))
 
 
 def bind(app: Flask) -> Any:
@@ -43,28 +43,3 @@ class _PendingMigrate:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(bind(self._app), name)
-
-
-class _MigrationCommands(click.Group):
-    """The ``db`` group: hands its arguments to Flask-Migrate's own group when it is run."""
-
-    def _commands(self) -> click.Group:
-        from flask_migrate.cli import db as commands
-
-        return commands
-
-    def make_context(
-        self,
-        info_name: str | None,
-        args: list[str],
-        parent: click.Context | None = None,
-        **extra: Any,
-    ) -> click.Context:
-        # Click then invokes the context's command: Flask-Migrate's group, options and all.
-        return self._commands().make_context(info_name, args, parent=parent, **extra)
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return self._commands().list_commands(ctx)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return self._commands().get_command(ctx, name)
