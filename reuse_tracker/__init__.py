@@ -9,8 +9,8 @@ from typing import Any
 from flask import Flask
 
 from reuse_tracker import config as config_module
-from reuse_tracker import inputs
-from reuse_tracker.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from reuse_tracker import inputs, migrating
+from reuse_tracker.extensions import babel, bootstrap, csrf, db, limiter, login_manager
 from reuse_tracker.i18n import register_i18n
 from reuse_tracker.security import register_security
 
@@ -51,7 +51,7 @@ def register_extensions(app: Flask) -> None:
     inputs.register(app)  # before any route: the URL converter ``int`` is the bounded one
     db.init_app(app)
     database.configure_engine(app)
-    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    migrating.register(app)  # Flask-Migrate itself loads with the first `flask db` command
     login_manager.init_app(app)
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -78,9 +78,3 @@ def register_commands(app: Flask) -> None:
     from reuse_tracker.cli import register_cli
 
     register_cli(app)
-
-
-def _migrations_dir():
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent.parent / "migrations"

@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 
 from reuse_tracker.auth.models import ApiToken, Role, User
 from reuse_tracker.db_types import utcnow
@@ -52,6 +51,8 @@ def set_password(user: User, password: str) -> None:
 
 def normalise_email(raw: str) -> str:
     """Return the email checked and lower-cased, or raise ValidationError."""
+    from email_validator import EmailNotValidError, validate_email  # on first use only
+
     try:
         return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 from flask import current_app
 
-from labels import LAYOUTS, Label, LabelLayoutError, render_labels
+from labels import LAYOUTS, Label, LabelLayoutError
 from reuse_tracker import inputs, sequences
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices.models import Device, LabelBatch, PreprintedTag
@@ -54,6 +54,8 @@ def choose_layout(name: str | None, start: str | int | None = 1) -> tuple[str, i
 
 def render(labels: Sequence[Label], layout: str, start: int, title: str) -> bytes:
     """Render labels, refusing empty or oversized runs with a clear message."""
+    from labels import render_labels  # the PDF stack, only when labels are printed
+
     if not labels:
         raise ValidationError(_l("There is no label to print."))
     if len(labels) > MAX_LABELS:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -24,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from reuse_tracker.documents.stamp import Stamp
 from reuse_tracker.i18n import gettext as _
 
 #: Fonts tried in turn: DejaVu (Debian's fonts-dejavu-core) covers œ, € and more; Vera ships
@@ -105,21 +104,6 @@ def paragraph_styles(**overrides: dict[str, Any]) -> dict[str, ParagraphStyle]:
 def paragraph(text: str | None, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text (escaped; line breaks kept)."""
     return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """What makes a PDF an issued document: its number, version, date and verification code."""
-
-    number: str
-    version: int
-    code: str
-    url: str
-    issued_on: date
-
-    @property
-    def label(self) -> str:
-        return f"{self.number} v{self.version}"
 
 
 #: The room the verification block takes at the foot of a stamped page.

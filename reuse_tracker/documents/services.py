@@ -22,7 +22,7 @@ from flask_babel import get_locale
 
 from reuse_tracker import clock, sequences
 from reuse_tracker.documents.models import DOCUMENT_KINDS, IssuedDocument
-from reuse_tracker.documents.pdf import Stamp
+from reuse_tracker.documents.stamp import Stamp
 from reuse_tracker.errors import ConflictError
 from reuse_tracker.extensions import db
 from reuse_tracker.i18n import lazy_gettext as _l

@@ -14,12 +14,11 @@ from flask_babel import force_locale
 
 from reuse_tracker import clock
 from reuse_tracker.auth.models import User
-from reuse_tracker.donors import bp, impact_pdf, queries, services
+from reuse_tracker.donors import bp, queries, services
 from reuse_tracker.donors.services import DONOR_LANGUAGES
 from reuse_tracker.errors import ConflictError, UserError
 from reuse_tracker.extensions import db
 from reuse_tracker.i18n import gettext as _
-from reuse_tracker.intake import receipt
 from reuse_tracker.intake.models import Donation, Donor
 from reuse_tracker.web import pdf_response
 from reuse_tracker.workshop import certificate
@@ -82,6 +81,8 @@ def portal(donor: Donor, token: str):
 
 @portal_route("/donations/<int:donation_id>/receipt.pdf", endpoint="portal_receipt")
 def portal_receipt(donor: Donor, token: str, donation_id: int):
+    from reuse_tracker.intake import receipt  # the PDF stack, only when a PDF is asked for
+
     donation = _donation(donor, donation_id)
     received_by = db.session.get(User, donation.received_by_id) if donation.received_by_id else None
     issued = receipt.issue(donation, donor, received_by)
@@ -90,8 +91,10 @@ def portal_receipt(donor: Donor, token: str, donation_id: int):
 
 @portal_route("/donations/<int:donation_id>/erasure-certificate.pdf", endpoint="portal_certificate")
 def portal_certificate(donor: Donor, token: str, donation_id: int):
+    from reuse_tracker.intake.receipt import donor_language
+
     donation = _donation(donor, donation_id)
-    with force_locale(receipt.donor_language(donor)):
+    with force_locale(donor_language(donor)):
         data = certificate.for_donation(donation.id, None, clock.today())
         try:
             issued = certificate.issue(data, donation.id)
@@ -103,6 +106,8 @@ def portal_certificate(donor: Donor, token: str, donation_id: int):
 
 @portal_route("/impact.pdf", endpoint="portal_impact")
 def portal_impact(donor: Donor, token: str):
+    from reuse_tracker.donors import impact_pdf  # the PDF stack, only when a PDF is asked for
+
     issued = impact_pdf.issue(donor)
     return pdf_response(issued.content, impact_pdf.filename(donor))
 

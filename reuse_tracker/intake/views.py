@@ -25,7 +25,7 @@ from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.features import registry
 from reuse_tracker.i18n import gettext as _
-from reuse_tracker.intake import bp, receipt, services
+from reuse_tracker.intake import bp, services
 from reuse_tracker.intake.forms import (
     DONOR_KIND_TITLES,
     GRID_MAX_ROWS,
@@ -176,6 +176,8 @@ def _donor_names() -> list[str]:
 @bp.route("/donations/<int:donation_id>/receipt.pdf")
 @roles_required(*READ)
 def receipt_pdf(donation_id: int):
+    from reuse_tracker.intake import receipt  # the PDF stack, only when a receipt is asked for
+
     donation, donor, received_by = _load(donation_id)
     issued = receipt.issue(donation, donor, received_by, actor())
     db.session.commit()

@@ -17,7 +17,6 @@ from itertools import count
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from PIL import Image, ImageDraw
 from sqlalchemy.orm import joinedload
 
 from reuse_tracker.auth.models import Role, User
@@ -280,6 +279,8 @@ def plan_ends(timeline: Timeline, wave: Wave) -> None:
 
 def drawn_signature(rng: random.Random) -> bytes:
     """Draw a scribble that looks like a signature (a fictional one)."""
+    from PIL import Image, ImageDraw  # the demo only
+
     image = Image.new("L", (480, 160), 255)
     pen = ImageDraw.Draw(image)
     x, y = 30, 90

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 
 from reuse_tracker import clock, database, inputs, sequences
 from reuse_tracker.auth.models import User
@@ -87,6 +86,8 @@ def _contact(data: Mapping[str, Any], errors: dict[str, str]) -> dict[str, str |
     if contact["phone"] and not _PHONE.fullmatch(contact["phone"]):
         errors["phone"] = str(_l("must be a phone number"))
     if contact["email"]:
+        from email_validator import EmailNotValidError, validate_email  # on first use only
+
         try:
             contact["email"] = validate_email(
                 contact["email"], check_deliverability=False

@@ -8,7 +8,6 @@ import io
 import warnings
 
 from flask import current_app
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
@@ -42,6 +41,8 @@ def decode_data_url(data_url: str, max_bytes: int) -> bytes:
 
 def clean_png(raw: bytes) -> bytes:
     """Check a PNG and return it redrawn in greys, cropped to the strokes; raise if empty."""
+    from PIL import Image, ImageOps, UnidentifiedImageError  # only when a signature is read
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -11,7 +11,7 @@ from reuse_tracker.auth.access import roles_required
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.i18n import gettext as _
-from reuse_tracker.metrics import bp, charts, factors, figures, impact, report
+from reuse_tracker.metrics import bp, charts, factors, figures, impact
 from reuse_tracker.metrics.aggregates import Period, school_year
 from reuse_tracker.metrics.periods import period_from
 from reuse_tracker.policy import FIGURES
@@ -220,6 +220,8 @@ def figures_page():
 @bp.get("/metrics/report.pdf")
 @roles_required(*FIGURES)
 def report_pdf():
+    from reuse_tracker.metrics import report  # the PDF stack, only when the report is asked for
+
     period = period_from(request.args)
     data = figures.for_period(period)
     factors.save_changes()
