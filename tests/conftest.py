@@ -121,6 +121,8 @@ def app(database_url, tmp_path_factory):
             "SECRET_KEY": "test",
             "WTF_CSRF_ENABLED": False,
             "LOGIN_RATE_LIMIT": "10000 per minute",
+            # A cheap hash: a user costs 2 ms, not 160 (tests/auth/test_login.py: the rehash).
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
             # Tests read English messages; tests/auth/test_login.py checks the French default.
             "BABEL_DEFAULT_LOCALE": "en",
             "PUBLIC_BASE_URL": "https://reuse.example.org",

@@ -6,6 +6,7 @@ import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -41,7 +42,12 @@ class User(UserMixin, db.Model):
         return self.is_enabled
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=_hash_method())
+
+    @property
+    def password_hash_outdated(self) -> bool:
+        """Tell whether the password was hashed otherwise than ``PASSWORD_HASH_METHOD`` says."""
+        return not self.password_hash.startswith(_hash_method() + "$")
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -52,6 +58,10 @@ class User(UserMixin, db.Model):
     @property
     def sees_families(self) -> bool:
         return self.role in FAMILY_ROLES
+
+
+def _hash_method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"]
 
 
 class ApiToken(db.Model):

@@ -46,6 +46,8 @@ def login():
         if user and user.is_active and user.check_password(form.password.data):
             login_user(user, remember=form.remember.data)
             services.touch_login(user)
+            if user.password_hash_outdated:  # hashed before the method changed: now the new way
+                user.set_password(form.password.data)
             audit.record("login.succeeded", f"user:{user.id}", actor=user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -13,6 +12,7 @@ from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer, Table
 
 from reuse_tracker import documents
 from reuse_tracker.documents import PLAIN, paragraph
+from reuse_tracker.i18n import gettext as _
 from reuse_tracker.loans.charter import CharterData
 
 

@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from werkzeug.security import generate_password_hash
 
+from reuse_tracker import create_app
 from tests.conftest import PASSWORD
 
 
@@ -40,6 +42,30 @@ def test_a_disabled_user_cannot_sign_in(client, make_user, db_session):
     db_session.commit()
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 401
+
+
+def test_a_password_hashed_the_old_way_is_hashed_again_at_sign_in(client, make_user, db_session):
+    user = make_user()
+    user.password_hash = generate_password_hash(PASSWORD, method="scrypt:32768:8:1")  # before
+    db_session.commit()
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    )
+    db_session.refresh(user)
+    assert user.password_hash.startswith(client.application.config["PASSWORD_HASH_METHOD"] + "$")
+    client.post("/logout")
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    )
+
+
+def test_a_new_installation_hashes_passwords_in_8_mib(tmp_path):
+    method = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"}).config[
+        "PASSWORD_HASH_METHOD"
+    ]
+    name, n, r, p = method.split(":")
+    assert name == "scrypt" and 128 * int(n) * int(r) == 8 * 2**20
+    assert int(n) * int(p) >= 2**16  # at least as much work as OWASP's scrypt settings ask
 
 
 def test_next_cannot_send_the_user_elsewhere(client, make_user):
