@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Response, jsonify, url_for
 
 from reuse_tracker.api import bp, parsing, serializers
@@ -85,5 +84,4 @@ def device_by_tag(asset_tag: str) -> Device:
     """Return the device with this tag; a tag no label could carry is simply not found."""
     if len(asset_tag) > 64 or not asset_tag.isprintable():
         raise NotFoundError(_l("No device has this tag."))
-    # Every answer names the device's donation: read with the device, not after it.
-    return services.get_device(asset_tag, sa.orm.joinedload(Device.donation))
+    return services.get_device(asset_tag, with_donation=True)  # every answer names it

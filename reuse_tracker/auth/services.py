@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -90,14 +91,20 @@ def create_token(user: User, name: str = "") -> str:
 
 def live_token(token: str) -> ApiToken | None:
     """Return the unrevoked token of an enabled user, its user loaded, or None."""
-    api_token = db.session.scalar(
-        sa.select(ApiToken)
-        .where(ApiToken.token_hash == ApiToken.hash(token), ApiToken.revoked_at.is_(None))
-        .options(sa.orm.joinedload(ApiToken.user))
-    )
+    api_token = db.session.scalar(_live_token(), {"hash": ApiToken.hash(token)})
     if api_token is None or not api_token.user.is_active:
         return None
     return api_token
+
+
+@lru_cache(maxsize=1)
+def _live_token() -> sa.Select:
+    """``live_token``'s statement, built once (every API request runs it)."""
+    return (
+        sa.select(ApiToken)
+        .where(ApiToken.token_hash == sa.bindparam("hash"), ApiToken.revoked_at.is_(None))
+        .options(sa.orm.joinedload(ApiToken.user))
+    )
 
 
 def user_for_token(token: str) -> User | None:

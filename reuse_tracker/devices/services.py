@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,17 +28,27 @@ def allowed_actions(device: Device) -> list[str]:
     return lifecycle.allowed_actions(device.status, among=actions.available_actions())
 
 
-def get_device(asset_tag: str, *options: sa.orm.interfaces.LoaderOption) -> Device:
+def get_device(asset_tag: str, *, with_donation: bool = False) -> Device:
     """Return the device with this tag (case-insensitive), or raise NotFoundError.
 
-    ``options`` load what the caller will read in the same query (``joinedload(...)``).
+    ``with_donation`` reads its donation in the same query (the API names it in every answer).
     """
-    tag = normalise_tag(asset_tag)
-    statement = sa.select(Device).where(Device.asset_tag == tag).options(*options)
-    device = db.session.scalar(statement)
+    device = find_device(asset_tag, with_donation=with_donation)
     if device is None:
         raise NotFoundError(_l("No device has the tag %(tag)s.", tag=asset_tag.strip()[:40]))
     return device
+
+
+def find_device(asset_tag: str, *, with_donation: bool = False) -> Device | None:
+    """Return the device with this tag (case-insensitive), or None."""
+    return db.session.scalar(_by_tag(with_donation), {"tag": normalise_tag(asset_tag)})
+
+
+@lru_cache(maxsize=2)
+def _by_tag(with_donation: bool) -> sa.Select:
+    """The scan's statement, built once (building it cost as much as running it)."""
+    statement = sa.select(Device).where(Device.asset_tag == sa.bindparam("tag"))
+    return statement.options(sa.orm.joinedload(Device.donation)) if with_donation else statement
 
 
 def normalise_tag(raw: str) -> str:
@@ -168,13 +179,16 @@ def suggested_action(offered: Sequence[str], missing: Sequence[str]) -> str | No
 
 def events_of(device: Device) -> list[DeviceEvent]:
     """Return the device's whole history, oldest first, with each actor loaded."""
-    return list(
-        db.session.scalars(
-            sa.select(DeviceEvent)
-            .where(DeviceEvent.device_id == device.id)
-            .options(sa.orm.joinedload(DeviceEvent.actor))
-            .order_by(DeviceEvent.seq)
-        )
+    return list(db.session.scalars(_history(), {"device": device.id}))
+
+
+@lru_cache(maxsize=1)
+def _history() -> sa.Select:
+    return (
+        sa.select(DeviceEvent)
+        .where(DeviceEvent.device_id == sa.bindparam("device"))
+        .options(sa.orm.joinedload(DeviceEvent.actor))
+        .order_by(DeviceEvent.seq)
     )
 
 

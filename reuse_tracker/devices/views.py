@@ -144,9 +144,7 @@ def short(asset_tag: str):
 
 
 def _load(asset_tag: str) -> Device:
-    device = db.session.scalar(
-        sa.select(Device).where(Device.asset_tag == services.normalise_tag(asset_tag))
-    )
+    device = services.find_device(asset_tag)
     if device is None:
         abort(404)
     return device

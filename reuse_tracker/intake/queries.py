@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sqlalchemy as sa
 from flask import url_for
 
@@ -12,11 +14,7 @@ from reuse_tracker.intake.models import Donation, Donor
 
 def provenance(donation_id: int) -> Provenance | None:
     """Return the donation ``donation_id`` as device pages name it (one query)."""
-    row = db.session.execute(
-        sa.select(Donation.id, Donation.reference, Donor.name, Donation.received_on)
-        .join(Donor, Donor.id == Donation.donor_id)
-        .where(Donation.id == donation_id)
-    ).first()
+    row = db.session.execute(_provenance(), {"donation": donation_id}).first()
     if row is None:
         return None
     return Provenance(
@@ -25,6 +23,16 @@ def provenance(donation_id: int) -> Provenance | None:
         row.name,
         row.received_on,
         url_for("intake.detail", donation_id=row.id),
+    )
+
+
+@lru_cache(maxsize=1)
+def _provenance() -> sa.Select:
+    """``provenance``'s statement, built once (every device page runs it)."""
+    return (
+        sa.select(Donation.id, Donation.reference, Donor.name, Donation.received_on)
+        .join(Donor, Donor.id == Donation.donor_id)
+        .where(Donation.id == sa.bindparam("donation"))
     )
 
 
