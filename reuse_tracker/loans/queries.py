@@ -15,6 +15,7 @@ from reuse_tracker.auth.models import Role
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import Device, DeviceEvent
+from reuse_tracker.devices.stock import counts_by_status_and_type
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import search
 from reuse_tracker.loans.families import waiting_statement
@@ -31,20 +32,18 @@ def _by_type(statement: sa.Select) -> dict[str, int]:
 
 
 def readiness_for(wave: Wave, today: date | None = None) -> Readiness:
-    """Return the readiness of ``wave`` from the current stock (four grouped queries)."""
+    """Return the readiness of ``wave`` from the current stock (three queries: the stock
+    from the summary the action service keeps, not a count of every device)."""
     today = today or clock.today()
     window = current_app.config.get("READINESS_WINDOW_DAYS", 28)
     count = sa.func.count()
-    ready = _by_type(
-        sa.select(Device.type, count)
-        .where(Device.status == Status.READY.value)
-        .group_by(Device.type)
-    )
-    workshop = _by_type(
-        sa.select(Device.type, count)
-        .where(Device.status.in_(WORKSHOP_STATES))
-        .group_by(Device.type)
-    )
+    stock = counts_by_status_and_type()
+    ready = {kind: n for kind, n in stock[Status.READY.value].items() if n}
+    workshop = {
+        kind: total
+        for kind in stock[Status.READY.value]
+        if (total := sum(stock[state][kind] for state in WORKSHOP_STATES))
+    }
     reserved = allocated_by_type(wave.id)
     made_ready = _by_type(
         sa.select(Device.type, count)
