@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import lazy_ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from reuse_tracker.i18n import lazy_gettext as _l
+from reuse_tracker.i18n import lazy_ngettext
 
 
 def labelled(label: str, message: str) -> str:

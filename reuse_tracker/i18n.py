@@ -72,6 +72,18 @@ def gettext(string: str, **variables) -> str:
     return text % variables if variables else text
 
 
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Flask-Babel's ``ngettext``, ``%(num)s`` written as the user's language writes numbers
+    ("1 000 équipements réservés", not "1000")."""
+    variables.setdefault("num", format_decimal(num))
+    return catalogue().ungettext(singular, plural, num) % variables
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyString:
+    """:func:`ngettext`, translated when it is read."""
+    return LazyString(ngettext, singular, plural, num, **variables)
+
+
 def lazy_gettext(string: str, **variables) -> LazyString:
     """Flask-Babel's ``lazy_gettext`` (the same ``LazyString``) translated by :func:`gettext`."""
     return LazyString(gettext, string, **variables)

@@ -1,4 +1,4 @@
-"""Dates and times on pages read exactly as Flask-Babel writes them, in each language.
+"""Dates, times, waits and counted numbers on pages read as Flask-Babel and Babel write them.
 
 The templates' ``date`` and ``datetime`` filters parse Babel's patterns once
 (``i18n.day``, ``i18n.moment``); these compare them with Flask-Babel's own functions.
@@ -55,3 +55,13 @@ def test_a_late_evening_in_utc_is_the_next_day_in_paris(app):
 def test_a_wait_reads_as_flask_babel_writes_it(app, delta, language):
     with app.test_request_context("/"), flask_babel.force_locale(language):
         assert i18n.elapsed(delta) == flask_babel.format_timedelta(delta, threshold=1)
+
+
+def test_counted_messages_write_numbers_as_the_language_does(app):
+    with app.test_request_context("/"), flask_babel.force_locale("fr"):
+        reserved = i18n.ngettext("%(num)s device reserved.", "%(num)s devices reserved.", 1000)
+        assert reserved == "1\u202f000 équipements réservés."  # a narrow no-break space
+    with app.test_request_context("/"), flask_babel.force_locale("en"):
+        assert i18n.ngettext("%(num)s device reserved.", "%(num)s devices reserved.", 1) == (
+            "1 device reserved."
+        )

@@ -10,13 +10,13 @@ from collections import Counter
 from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import ngettext
 
 from reuse_tracker import clock, csv_export
 from reuse_tracker.auth.access import EDIT_INTAKE, roles_required
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.i18n import gettext as _
+from reuse_tracker.i18n import ngettext
 from reuse_tracker.intake import bp, csv_import, import_mapping, services
 from reuse_tracker.intake.forms import (
     ImportForm,

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, format_date, ngettext
+from flask_babel import force_locale, format_date
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -30,6 +30,7 @@ from reuse_tracker.documents import services as issuing
 from reuse_tracker.documents.models import IssuedDocument
 from reuse_tracker.extensions import db
 from reuse_tracker.i18n import gettext as _
+from reuse_tracker.i18n import ngettext
 from reuse_tracker.intake.models import Donation, Donor
 from reuse_tracker.vocabulary import TYPE_TITLES
 

@@ -14,7 +14,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
 from reuse_tracker import clock, database, inputs
@@ -25,6 +24,7 @@ from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.features import registry
 from reuse_tracker.i18n import gettext as _
+from reuse_tracker.i18n import ngettext
 from reuse_tracker.intake import bp, services
 from reuse_tracker.intake.forms import (
     DONOR_KIND_TITLES,

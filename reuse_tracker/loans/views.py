@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import ngettext
 
 from reuse_tracker import clock, inputs
 from reuse_tracker.auth.access import READ, roles_required
@@ -15,6 +14,7 @@ from reuse_tracker.devices.scanning import scanned_tag
 from reuse_tracker.errors import UserError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.i18n import gettext as _
+from reuse_tracker.i18n import ngettext
 from reuse_tracker.loans import (
     allocation,
     bp,

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import lazy_ngettext
 from sqlalchemy.orm.attributes import flag_modified
 
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.i18n import lazy_gettext as _l
+from reuse_tracker.i18n import lazy_ngettext
 from reuse_tracker.loans import queries
 from reuse_tracker.loans.models import Wave
 from reuse_tracker.loans.programme import INVALID, check_wave, flush_wave, stale_wave

@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale, ngettext
+from flask_babel import force_locale, get_locale
 
 from reuse_tracker import clock, csv_export, inputs
 from reuse_tracker.auth.access import READ, WORKSHOP, current_actor, roles_required
@@ -15,6 +15,7 @@ from reuse_tracker.devices import services as actions
 from reuse_tracker.errors import ConflictError, UserError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.i18n import gettext as _
+from reuse_tracker.i18n import ngettext
 from reuse_tracker.intake.models import Donation
 from reuse_tracker.web import actor, get_or_404, pdf_response
 from reuse_tracker.workshop import bp, certificate, erasure_import, weee, weee_screen

@@ -10,13 +10,12 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import lazy_ngettext
-
 from reuse_tracker.auth.models import User
 from reuse_tracker.devices import actions, services
 from reuse_tracker.devices.models import Device, DeviceEvent
 from reuse_tracker.errors import PermissionDenied, ValidationError
 from reuse_tracker.i18n import lazy_gettext as _l
+from reuse_tracker.i18n import lazy_ngettext
 from reuse_tracker.workshop import erasure_duplicates as duplicates
 from reuse_tracker.workshop import nwipe
 
