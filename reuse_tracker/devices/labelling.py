@@ -31,13 +31,29 @@ def caption(kind: str, brand: str, model: str) -> tuple[str, str]:
     return f"{brand} {model}".strip(), str(TYPE_TITLES.get(kind, kind)).capitalize()
 
 
+#: The layouts' titles in the user's language (the label library's titles are English).
+LAYOUT_TITLES = {
+    "avery-l7651": _l("Avery L7651 — 65 per A4 sheet (38.1 × 21.2 mm)"),
+    "avery-l7160": _l("Avery L7160 — 21 per A4 sheet (63.5 × 38.1 mm)"),
+    "avery-l7163": _l("Avery L7163 — 14 per A4 sheet (99.1 × 38.1 mm)"),
+    "brother-62x29": _l("Brother QL 62 mm continuous roll, cut at 29 mm (62 × 29 mm)"),
+    "brother-dk11201": _l("Brother DK-11201 die-cut roll (90 × 29 mm)"),
+    "dymo-11354": _l("Dymo 11354 roll (57 × 32 mm)"),
+}
+
+
+def layout_title(name: str) -> str:
+    """Return a layout's title in the user's language."""
+    return str(LAYOUT_TITLES.get(name, LAYOUTS[name].title))
+
+
 def choose_layout(name: str | None, start: str | int | None = 1) -> tuple[str, int]:
     """Check a layout name and start position from a form or URL; raise ValidationError."""
     name = name or current_app.config["DEFAULT_LABEL_LAYOUT"]
     if name not in LAYOUTS:
         raise ValidationError(
             _l("Unknown label layout."),
-            {"layout": str(_l("must be one of: %(allowed)s", allowed=", ".join(LAYOUTS)))},
+            {"layout": inputs.not_one_of(LAYOUTS, {name: layout_title(name) for name in LAYOUTS})},
         )
     try:
         position = inputs.integer(start or 1, low=0, high=1000)

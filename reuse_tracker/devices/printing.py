@@ -18,18 +18,7 @@ from reuse_tracker.devices.services import normalise_tag
 from reuse_tracker.errors import ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.i18n import gettext as _
-from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.web import pdf_response
-
-#: The layouts' titles in the user's language (the label library's titles are English).
-LAYOUT_TITLES = {
-    "avery-l7651": _l("Avery L7651 — 65 per A4 sheet (38.1 × 21.2 mm)"),
-    "avery-l7160": _l("Avery L7160 — 21 per A4 sheet (63.5 × 38.1 mm)"),
-    "avery-l7163": _l("Avery L7163 — 14 per A4 sheet (99.1 × 38.1 mm)"),
-    "brother-62x29": _l("Brother QL 62 mm continuous roll, cut at 29 mm (62 × 29 mm)"),
-    "brother-dk11201": _l("Brother DK-11201 die-cut roll (90 × 29 mm)"),
-    "dymo-11354": _l("Dymo 11354 roll (57 × 32 mm)"),
-}
 
 
 def label_layouts() -> dict[str, Layout]:
@@ -41,7 +30,7 @@ def label_layouts() -> dict[str, Layout]:
 def _titled_layouts(language: str) -> dict[str, Layout]:
     """The layouts titled in ``language``, the current one (the key of this cache)."""
     return {
-        name: replace(layout, title=str(LAYOUT_TITLES.get(name, layout.title)))
+        name: replace(layout, title=labelling.layout_title(name))
         for name, layout in LAYOUTS.items()
     }
 

@@ -13,11 +13,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from reuse_tracker import clock
+from reuse_tracker import clock, inputs
 from reuse_tracker.auth import audit
 from reuse_tracker.donors.models import REVIEW_VERDICTS, DonationReview, DonorPortal
 from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
+from reuse_tracker.i18n import LANGUAGES
 from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.intake.models import Donation, Donor
 from reuse_tracker.intake.services import clean_donor
@@ -123,7 +124,7 @@ def update_donor(donor: Donor, form: Mapping[str, Any], actor: Any) -> dict[str,
     if language is not None and language not in DONOR_LANGUAGES:
         raise ValidationError(
             _l("The donor's details are invalid."),
-            {"donor.language": str(_l("must be one of: %(allowed)s", allowed="fr, en"))},
+            {"donor.language": inputs.not_one_of(DONOR_LANGUAGES, LANGUAGES)},
         )
     clean["language"] = language
     _check_unique(donor, clean)

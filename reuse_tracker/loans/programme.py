@@ -88,7 +88,7 @@ def create_school(data: Mapping[str, Any]) -> School:
         errors["uai"] = str(_l("another school has this code"))
     network = data.get("network") or "none"
     if network not in NETWORKS:
-        errors["network"] = str(_l("must be one of: %(allowed)s", allowed=", ".join(NETWORKS)))
+        errors["network"] = inputs.not_one_of(NETWORKS)
     neighbourhood = text(data.get("neighbourhood"), 120, errors, "neighbourhood")
     if errors:
         raise ValidationError(INVALID, errors)

@@ -52,7 +52,7 @@ def test_bad_layout_or_start_is_explained(client, login, make_device):
     login("workshop")
     device = make_device()
     response = client.get(f"/devices/{device.asset_tag}/label.pdf?layout=avery-9999")
-    assert response.status_code == 422 and "avery-l7160" in response.text
+    assert response.status_code == 422 and "Avery L7160 — 21 per A4 sheet" in response.text
     response = client.get(f"/devices/{device.asset_tag}/label.pdf?layout=avery-l7160&start=22")
     assert response.status_code == 422
 
