@@ -83,18 +83,21 @@ def overdue_csv(rows: Iterable[Any], today) -> str:
         _l("Outcome"),
         _l("Note"),
     ]
+    # Translated once, not once a row.
+    kinds = {kind: str(title) for kind, title in KIND_TITLES.items()}
+    outcomes = {outcome: str(title) for outcome, title in OUTCOME_TITLES.items()}
     lines = (
         (
-            row.reference,
-            row.school or "",
-            row.association or "",
-            row.asset_tag,
-            row.due_on.isoformat(),
-            (today - row.due_on).days,
-            f"{row.done_on.isoformat()} {KIND_TITLES[row.kind]}" if row.kind else "",
-            OUTCOME_TITLES[row.outcome] if row.outcome else "",
-            row.note or "",
+            reference,
+            school or "",
+            association or "",
+            asset_tag,
+            due_on.isoformat(),
+            (today - due_on).days,
+            f"{done_on.isoformat()} {kinds[kind]}" if kind else "",
+            outcomes[outcome] if outcome else "",
+            note or "",
         )
-        for row in rows
+        for reference, school, association, asset_tag, due_on, done_on, kind, outcome, note in rows
     )
     return "".join(csv_export.stream(header, [lines]))
