@@ -129,12 +129,12 @@ def _overdue_filters() -> dict:
 def overdue():
     today = clock.today()
     filters = _overdue_filters()
+    by_association = queries.overdue_by_association(today)
+    total = queries.overdue_count(today, **filters, by_association=by_association)
     late = queries.overdue_statement(today, **filters)
-    total = queries.overdue_count(today, **filters)
     rows, page, pages = queries.page_of(
         late, total, OVERDUE_PER_PAGE, inputs.page(request.args.get("page"))
     )
-    by_association = queries.overdue_by_association(today)
     return render_template(
         "loans/overdue.html",
         rows=rows,
