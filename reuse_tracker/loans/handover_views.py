@@ -163,6 +163,22 @@ def overdue_csv():
     return response
 
 
+@bp.route(f"/loans/<{ID}:loan_id>/reminders")
+@roles_required(*FAMILY_STAFF)
+def reminder(loan_id: int):
+    """The reminder form of one running loan: where the overdue list's links lead without
+    JavaScript (with it, they open the list's own form)."""
+    loan = _get(Loan, loan_id)
+    reminders.check_running(loan)
+    return render_template(
+        "loans/reminder.html",
+        loan=loan,
+        today=clock.today(),
+        kinds=reminders.KIND_TITLES,
+        outcomes=reminders.OUTCOME_TITLES,
+    )
+
+
 @bp.route(f"/loans/<{ID}:loan_id>/reminders", methods=["POST"])
 @roles_required(*FAMILY_STAFF)
 def add_reminder(loan_id: int):

@@ -37,10 +37,15 @@ OUTCOME_TITLES = dict(
 )
 
 
-def record_reminder(loan: Loan, data: Mapping[str, Any], actor: User | None) -> LoanReminder:
-    """Record one follow-up of a running loan; flush."""
+def check_running(loan: Loan) -> None:
+    """Refuse to remind anyone of a loan that is not running."""
     if loan.status != LoanStatus.ON_LOAN:
         raise ConflictError(_l("This loan is not running: there is nobody to remind."))
+
+
+def record_reminder(loan: Loan, data: Mapping[str, Any], actor: User | None) -> LoanReminder:
+    """Record one follow-up of a running loan; flush."""
+    check_running(loan)
     errors: dict[str, str] = {}
     kind, outcome = data.get("kind"), data.get("outcome")
     if kind not in REMINDER_KINDS:
