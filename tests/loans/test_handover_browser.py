@@ -162,6 +162,7 @@ def test_a_reminder_from_the_overdue_list_on_a_phone(signed_in_page, live_server
 
     # By keyboard: the row's link opens the list's one form, for that family.
     link = page.locator(f'a[data-reminder="{family.reference}"]')
+    assert link.get_attribute("aria-haspopup") == "dialog"
     link.focus()
     page.keyboard.press("Enter")
     assert dialog.is_visible() and family.reference in dialog.inner_text()
