@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -187,7 +189,17 @@ def add_reminder(loan_id: int):
     reminders.record_reminder(loan, request.form, actor())
     db.session.commit()
     flash(_("Reminder of %(ref)s recorded.", ref=loan.family.reference), "success")
-    return redirect(url_for(".overdue") + f"#overdue-{loan.id}")
+    return redirect(_back_to_overdue(loan.id))
+
+
+def _back_to_overdue(loan_id: int) -> str:
+    """The overdue list the reminder was sent from, its filters and page kept, at the loan's
+    row (only the list's own query is taken from the referrer: never another address)."""
+    overdue_list = url_for(".overdue")
+    sent_from = urlsplit(request.referrer or "")
+    ours = sent_from.netloc == request.host and sent_from.path == overdue_list
+    query = sent_from.query if ours else ""
+    return f"{overdue_list}{'?' + query if query else ''}#overdue-{loan_id}"
 
 
 @bp.route(f"/loans/<{ID}:loan_id>/charter.pdf")

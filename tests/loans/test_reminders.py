@@ -64,6 +64,22 @@ def test_the_list_has_one_reminder_form_and_each_row_links_to_its_loans(
     assert client.get(f"/loans/{second.id}/reminders").status_code == 409
 
 
+def test_a_reminder_leads_back_to_the_list_it_was_sent_from(client, login, overdue):
+    loan, _family = overdue
+    login("mediator")
+    sent = {"kind": "call", "outcome": "no_answer"}
+    for referrer, back in (
+        ("http://localhost/loans/overdue?association=3&page=2", "?association=3&page=2"),
+        ("http://localhost/loans/overdue", ""),
+        (f"http://localhost/loans/{loan.id}/reminders", ""),  # the page without JavaScript
+        ("https://elsewhere.example/loans/overdue?page=9", ""),
+        (None, ""),
+    ):
+        headers = {"Referer": referrer} if referrer else {}
+        answer = client.post(f"/loans/{loan.id}/reminders", data=sent, headers=headers)
+        assert answer.headers["Location"] == f"/loans/overdue{back}#overdue-{loan.id}"
+
+
 def test_a_reminder_without_its_kind_or_outcome_is_refused(client, login, overdue):
     loan, _family = overdue
     login("mediator")
