@@ -187,6 +187,14 @@ def page_rows(app, repeat: int) -> list[Row]:
                 "SELECT id, reference, referred_on FROM families WHERE wave_id = :wave "
                 "ORDER BY referred_on, id LIMIT 50",
                 "SELECT type, COUNT(*) FROM devices WHERE status = 'ready' GROUP BY type",
+                # The page prints the wave's devices by type and its loans by school and state.
+                "SELECT devices.type, COUNT(*) FROM loans"
+                " JOIN devices ON devices.id = loans.device_id"
+                " WHERE loans.wave_id = :wave AND loans.status != 'cancelled'"
+                " GROUP BY devices.type",
+                "SELECT families.school_id, loans.status, COUNT(*) FROM loans"
+                " JOIN families ON families.id = loans.family_id"
+                " WHERE loans.wave_id = :wave GROUP BY families.school_id, loans.status",
                 wave=wave,
             ),
         ),
@@ -206,7 +214,11 @@ def page_rows(app, repeat: int) -> list[Row]:
             sql(
                 "SELECT id, family_id, device_id, due_on FROM loans "
                 "WHERE status = 'on_loan' AND due_on < CURRENT_DATE ORDER BY due_on LIMIT 50",
-                "SELECT COUNT(*) FROM loans WHERE status = 'on_loan' AND due_on < CURRENT_DATE",
+                # The page prints each association's count (the total is their sum).
+                "SELECT families.association_id, COUNT(*) FROM loans"
+                " JOIN families ON families.id = loans.family_id"
+                " WHERE loans.status = 'on_loan' AND loans.due_on < CURRENT_DATE"
+                " GROUP BY families.association_id",
             ),
         ),
         (

@@ -19,28 +19,38 @@ from flask import Response
 BOM = "\ufeff"
 #: What a cell may not begin with, lest a spreadsheet run it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START_SET = frozenset(FORMULA_STARTS)
 #: The separator French spreadsheets expect (the comma is the decimal separator).
 DELIMITER = ";"
 
 
+def neutralised(cells: Iterable[Any]) -> list[str]:
+    """Return a row's cells as text that no spreadsheet runs as a formula."""
+    texts = []
+    for cell in cells:
+        text = "" if cell is None else str(cell)
+        texts.append(f"'{text}" if text[:1] in _FORMULA_START_SET else text)
+    return texts
+
+
 def neutralise(cell: Any) -> str:
     """Return a cell as text that no spreadsheet runs as a formula."""
-    text = "" if cell is None else str(cell)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return neutralised((cell,))[0]
 
 
 def line(cells: Iterable[Any], delimiter: str = DELIMITER) -> str:
     """Return one CSV line (CRLF-terminated) of neutralised cells."""
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerow(
-        [neutralise(cell) for cell in cells]
-    )
-    return buffer.getvalue()
+    return lines([cells], delimiter)
 
 
 def lines(rows: Iterable[Iterable[Any]], delimiter: str = DELIMITER) -> str:
-    """Return several CSV lines at once."""
-    return "".join(line(row, delimiter) for row in rows)
+    """Return several CSV lines at once (one writer for them all: 16,000 writers, one a
+    line, took a third of an export's time)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(
+        neutralised(row) for row in rows
+    )
+    return buffer.getvalue()
 
 
 def stream(

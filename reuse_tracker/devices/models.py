@@ -30,6 +30,8 @@ class Device(db.Model):
         sa.Index("ix_devices_donation_status", "donation_id", "status"),
         #: The oldest devices of a state first (the workshop board's queues).
         sa.Index("ix_devices_status_status_changed_at", "status", "status_changed_at", "id"),
+        #: Devices' types looked up by id without reading the rows (a wave's devices by type).
+        sa.Index("ix_devices_id_type", "id", "type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,6 +14,7 @@ from reuse_tracker.i18n import gettext as _
 from reuse_tracker.loans import bp, queries, support
 from reuse_tracker.loans import families as family_services
 from reuse_tracker.loans.forms import (
+    NEED_TITLES,
     FamilyForm,
     choices,
     family_data,
@@ -25,6 +26,7 @@ from reuse_tracker.loans.programme import record_id
 from reuse_tracker.loans.services import find_family
 from reuse_tracker.loans.views import loan_status_title
 from reuse_tracker.policy import FAMILY_STAFF
+from reuse_tracker.vocabulary import LoanStatus
 from reuse_tracker.web import actor
 
 PER_PAGE = 50
@@ -63,6 +65,9 @@ def families():
         schools=db.session.execute(sa.select(School.id, School.name).order_by(School.name)).all(),
         sees_families=actor().sees_families,
         statuses=[(status, loan_status_title(status)) for status in queries.FAMILY_STATUSES],
+        # Translated once for the page's 50 rows, not once a row.
+        loan_titles={status: loan_status_title(status) for status in LoanStatus},
+        need_titles={need: str(title) for need, title in NEED_TITLES.items()},
     )
 
 

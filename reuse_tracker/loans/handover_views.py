@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -129,12 +131,12 @@ def _overdue_filters() -> dict:
 def overdue():
     today = clock.today()
     filters = _overdue_filters()
+    by_association = queries.overdue_by_association(today)
+    total = queries.overdue_count(today, **filters, by_association=by_association)
     late = queries.overdue_statement(today, **filters)
-    total = queries.overdue_count(today, **filters)
     rows, page, pages = queries.page_of(
         late, total, OVERDUE_PER_PAGE, inputs.page(request.args.get("page"))
     )
-    by_association = queries.overdue_by_association(today)
     return render_template(
         "loans/overdue.html",
         rows=rows,
@@ -163,6 +165,22 @@ def overdue_csv():
     return response
 
 
+@bp.route(f"/loans/<{ID}:loan_id>/reminders")
+@roles_required(*FAMILY_STAFF)
+def reminder(loan_id: int):
+    """The reminder form of one running loan: where the overdue list's links lead without
+    JavaScript (with it, they open the list's own form)."""
+    loan = _get(Loan, loan_id)
+    reminders.check_running(loan)
+    return render_template(
+        "loans/reminder.html",
+        loan=loan,
+        today=clock.today(),
+        kinds=reminders.KIND_TITLES,
+        outcomes=reminders.OUTCOME_TITLES,
+    )
+
+
 @bp.route(f"/loans/<{ID}:loan_id>/reminders", methods=["POST"])
 @roles_required(*FAMILY_STAFF)
 def add_reminder(loan_id: int):
@@ -171,7 +189,17 @@ def add_reminder(loan_id: int):
     reminders.record_reminder(loan, request.form, actor())
     db.session.commit()
     flash(_("Reminder of %(ref)s recorded.", ref=loan.family.reference), "success")
-    return redirect(url_for(".overdue") + f"#overdue-{loan.id}")
+    return redirect(_back_to_overdue(loan.id))
+
+
+def _back_to_overdue(loan_id: int) -> str:
+    """The overdue list the reminder was sent from, its filters and page kept, at the loan's
+    row (only the list's own query is taken from the referrer: never another address)."""
+    overdue_list = url_for(".overdue")
+    sent_from = urlsplit(request.referrer or "")
+    ours = sent_from.netloc == request.host and sent_from.path == overdue_list
+    query = sent_from.query if ours else ""
+    return f"{overdue_list}{'?' + query if query else ''}#overdue-{loan_id}"
 
 
 @bp.route(f"/loans/<{ID}:loan_id>/charter.pdf")

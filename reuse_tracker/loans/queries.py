@@ -268,16 +268,26 @@ def overdue_export_statement(
     return _overdue(columns, today, association, school)
 
 
-def overdue_count(today: date, *, association: int | None = None, school: int | None = None) -> int:
-    """Count the loans ``overdue_statement`` lists (the loans and their families alone)."""
-    statement = (
-        sa.select(sa.func.count()).select_from(Loan).join(Family, Family.id == Loan.family_id)
-    )
+def overdue_count(
+    today: date,
+    *,
+    association: int | None = None,
+    school: int | None = None,
+    by_association: list[tuple[int | None, str | None, int]] | None = None,
+) -> int:
+    """Count the loans ``overdue_statement`` lists: from ``overdue_by_association``'s counts
+    when given and no school is chosen, else from the loans (and their families if filtered)."""
+    if by_association is not None and school is None:
+        return sum(n for id_, _name, n in by_association if association in (None, id_))
+    statement = sa.select(sa.func.count()).select_from(Loan)
+    if association is not None or school is not None:
+        statement = statement.join(Family, Family.id == Loan.family_id)
     return db.session.scalar(_overdue_where(statement, today, association, school)) or 0
 
 
 def overdue_by_association(today: date) -> list[tuple[int | None, str | None, int]]:
-    """Return (association id, name, overdue loans) for each association, the most first."""
+    """Return (association id, name, overdue loans) for each association, the most first;
+    the families without one are counted under (None, None)."""
     count = sa.func.count(Loan.id)
     return db.session.execute(
         sa.select(Association.id, Association.name, count)

@@ -36,10 +36,15 @@ OUTCOME_TITLES = dict(
 )
 
 
-def record_reminder(loan: Loan, data: Mapping[str, Any], actor: User | None) -> LoanReminder:
-    """Record one follow-up of a running loan; flush."""
+def check_running(loan: Loan) -> None:
+    """Refuse to remind anyone of a loan that is not running."""
     if loan.status != LoanStatus.ON_LOAN:
         raise ConflictError(_l("This loan is not running: there is nobody to remind."))
+
+
+def record_reminder(loan: Loan, data: Mapping[str, Any], actor: User | None) -> LoanReminder:
+    """Record one follow-up of a running loan; flush."""
+    check_running(loan)
     errors: dict[str, str] = {}
     kind, outcome = data.get("kind"), data.get("outcome")
     if kind not in REMINDER_KINDS:
@@ -82,18 +87,21 @@ def overdue_csv(rows: Iterable[Any], today) -> str:
         _l("Outcome"),
         _l("Note"),
     ]
+    # Translated once, not once a row.
+    kinds = {kind: str(title) for kind, title in KIND_TITLES.items()}
+    outcomes = {outcome: str(title) for outcome, title in OUTCOME_TITLES.items()}
     lines = (
         (
-            row.reference,
-            row.school or "",
-            row.association or "",
-            row.asset_tag,
-            row.due_on.isoformat(),
-            (today - row.due_on).days,
-            f"{row.done_on.isoformat()} {KIND_TITLES[row.kind]}" if row.kind else "",
-            OUTCOME_TITLES[row.outcome] if row.outcome else "",
-            row.note or "",
+            reference,
+            school or "",
+            association or "",
+            asset_tag,
+            due_on.isoformat(),
+            (today - due_on).days,
+            f"{done_on.isoformat()} {kinds[kind]}" if kind else "",
+            outcomes[outcome] if outcome else "",
+            note or "",
         )
-        for row in rows
+        for reference, school, association, asset_tag, due_on, done_on, kind, outcome, note in rows
     )
     return "".join(csv_export.stream(header, [lines]))

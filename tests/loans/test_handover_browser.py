@@ -145,3 +145,42 @@ def test_a_hand_over_day_on_a_phone(
     history = page.inner_text("#history ~ ol, .timeline")
     assert "Remis à la famille" in history and "Réservé pour une famille" in history
     assert errors == []
+
+
+def test_a_reminder_from_the_overdue_list_on_a_phone(signed_in_page, live_server, device_in):
+    device, family, _wave = device_in("on_loan")
+    loan = _loan(device)
+    loan.due_on = clock.today() - timedelta(days=12)
+    db.session.commit()
+    page = signed_in_page("mediator", width=390)
+    page.set_viewport_size(PHONE)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{live_server}/loans/overdue")
+    dialog = page.locator("#reminder-dialog")
+    assert not dialog.is_visible()
+
+    # By keyboard: the row's link opens the list's one form, for that family.
+    link = page.locator(f'a[data-reminder="{family.reference}"]')
+    assert link.get_attribute("aria-haspopup") == "dialog"
+    link.focus()
+    page.keyboard.press("Enter")
+    assert dialog.is_visible() and family.reference in dialog.inner_text()
+    assert page.evaluate("document.activeElement.id") == "reminder-kind"
+    _fits(page, "overdue-reminder")
+    box = dialog.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    page.keyboard.press("Escape")  # closed: the focus is back on the link
+    assert not dialog.is_visible()
+    assert page.evaluate("document.activeElement.dataset.reminder") == family.reference
+
+    link.click()
+    page.select_option("#reminder-kind", "sms")
+    page.select_option("#reminder-outcome", "return_promised")
+    page.fill("#reminder-note", "Rappeler lundi")
+    dialog.locator("button.btn-primary").click()
+    page.wait_for_url(f"{live_server}/loans/overdue#overdue-{loan.id}")
+    row = page.locator(f"#overdue-{loan.id} [data-last-reminder]")
+    assert row.get_attribute("data-last-reminder") == "sms"
+    assert "Rappeler lundi" in row.inner_text()
+    assert errors == []

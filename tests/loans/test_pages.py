@@ -74,6 +74,31 @@ def test_the_families_list_runs_a_constant_number_of_queries(
     _no_inline_code(page.text)
 
 
+def test_a_long_list_numbers_its_first_last_and_nearby_pages_only(
+    client, login, make_family, monkeypatch
+):
+    from reuse_tracker.loans import family_views
+
+    monkeypatch.setattr(family_views, "PER_PAGE", 1)
+    for _ in range(12):
+        make_family()
+    login("coordinator")
+
+    def pages(number: int) -> list[str]:
+        html = client.get(f"/families?page={number}").text
+        nav = html[html.index('<nav aria-label="Pages"') :]
+        nav = nav[: nav.index("</nav>")]
+        return re.findall(r'class="page-link"[^>]*>([^<]+)<', nav)
+
+    assert pages(6) == ["Previous", "1", "…", "4", "5", "6", "7", "8", "…", "12", "Next"]
+    assert pages(1) == ["1", "2", "3", "…", "12", "Next"]
+    assert pages(12) == ["Previous", "1", "…", "10", "11", "12"]
+    # A gap of one page shows that page rather than "…".
+    assert pages(4) == ["Previous", "1", "2", "3", "4", "5", "6", "…", "12", "Next"]
+    html = client.get("/families?page=6").text
+    assert 'href="/families?page=5" rel="prev"' in html and 'aria-current="page">6</a>' in html
+
+
 def test_the_families_list_reads_its_newest_families_from_an_index(app_ctx):
     """Sorted, PostgreSQL worked out every family's latest loan before keeping 50 of them."""
     from reuse_tracker.loans import queries

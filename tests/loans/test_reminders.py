@@ -39,6 +39,47 @@ def test_a_reminder_is_recorded_and_the_list_shows_the_last(client, login, overd
     assert db.session.scalar(sa.select(sa.func.count(LoanReminder.id))) == 2
 
 
+def test_the_list_has_one_reminder_form_and_each_row_links_to_its_loans(
+    client, login, overdue, device_in
+):
+    loan, family = overdue
+    device, other, _wave = device_in("on_loan")
+    second = db.session.scalar(sa.select(Loan).where(Loan.device_id == device.id))
+    second.due_on = clock.today() - timedelta(days=2)
+    db.session.commit()
+    login("mediator")
+    page = client.get("/loans/overdue").text
+    # One form in a dialog for every row (the oldest loan's address until a row opens it).
+    assert page.count('name="kind"') == 1 and f'action="/loans/{loan.id}/reminders"' in page
+    for each, reference in ((loan, family.reference), (second, other.reference)):
+        assert f'href="/loans/{each.id}/reminders" data-reminder="{reference}"' in page
+    # Without JavaScript the link leads to the loan's own form, sent to the same address.
+    alone = client.get(f"/loans/{second.id}/reminders")
+    assert alone.status_code == 200 and other.reference in alone.text
+    assert (
+        f'action="/loans/{second.id}/reminders"' in alone.text and "Save the reminder" in alone.text
+    )
+    second.status = "returned"
+    db.session.commit()
+    assert client.get(f"/loans/{second.id}/reminders").status_code == 409
+
+
+def test_a_reminder_leads_back_to_the_list_it_was_sent_from(client, login, overdue):
+    loan, _family = overdue
+    login("mediator")
+    sent = {"kind": "call", "outcome": "no_answer"}
+    for referrer, back in (
+        ("http://localhost/loans/overdue?association=3&page=2", "?association=3&page=2"),
+        ("http://localhost/loans/overdue", ""),
+        (f"http://localhost/loans/{loan.id}/reminders", ""),  # the page without JavaScript
+        ("https://elsewhere.example/loans/overdue?page=9", ""),
+        (None, ""),
+    ):
+        headers = {"Referer": referrer} if referrer else {}
+        answer = client.post(f"/loans/{loan.id}/reminders", data=sent, headers=headers)
+        assert answer.headers["Location"] == f"/loans/overdue{back}#overdue-{loan.id}"
+
+
 def test_a_reminder_without_its_kind_or_outcome_is_refused(client, login, overdue):
     loan, _family = overdue
     login("mediator")
