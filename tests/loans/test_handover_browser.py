@@ -36,6 +36,15 @@ def _loan(device) -> Loan:
     return db.session.scalar(sa.select(Loan).where(Loan.device_id == device.id))
 
 
+def _phone(signed_in_page, role: str):
+    """A phone-sized page signed in as ``role``, and the console errors it will log."""
+    page = signed_in_page(role, width=390)
+    page.set_viewport_size(PHONE)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return page, errors
+
+
 def test_a_hand_over_day_on_a_phone(
     signed_in_page,
     live_server,
@@ -57,10 +66,7 @@ def test_a_hand_over_day_on_a_phone(
             device, "reserve", {"family": family.reference, "wave": wave.id}, actor=None
         )
     db.session.commit()
-    page = signed_in_page("coordinator", width=390)
-    page.set_viewport_size(PHONE)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page, errors = _phone(signed_in_page, "coordinator")
 
     # Reserve: the coordinator scans a device for a family of the waiting list.
     page.goto(f"{live_server}/waves/{wave.id}")
@@ -152,10 +158,7 @@ def test_a_reminder_from_the_overdue_list_on_a_phone(signed_in_page, live_server
     loan = _loan(device)
     loan.due_on = clock.today() - timedelta(days=12)
     db.session.commit()
-    page = signed_in_page("mediator", width=390)
-    page.set_viewport_size(PHONE)
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page, errors = _phone(signed_in_page, "mediator")
     page.goto(f"{live_server}/loans/overdue")
     dialog = page.locator("#reminder-dialog")
     assert not dialog.is_visible()
