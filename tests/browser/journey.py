@@ -17,6 +17,10 @@ from playwright.sync_api import expect
 
 from tests.browser.site import ACCOUNTS, SIZES
 
+#: Each journey step answers over the network of a loaded test machine: more than expect's 5 s
+#: (set here, once, for every journey module that imports these helpers).
+expect.set_options(timeout=20_000)
+
 #: (size, input mode): the office by mouse or by keyboard alone, the phone by touch.
 MODES = [("desktop", "mouse"), ("desktop", "keyboard"), ("phone", "touch")]
 MODE_IDS = [f"{size}-{mode}" for size, mode in MODES]

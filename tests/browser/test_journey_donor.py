@@ -18,8 +18,6 @@ from tests.browser.journey import MODE_IDS, MODES, fill, no_sideways_scroll, pre
 from tests.conftest import unavailable
 
 pytestmark = pytest.mark.browser
-#: Each step answers over the network of a loaded test machine: more than expect's 5 s.
-expect.set_options(timeout=20_000)
 
 #: A donation of the donor with at least one erased machine (it has an erasure certificate).
 ERASED_DONATION = (

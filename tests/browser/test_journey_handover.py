@@ -28,8 +28,6 @@ from tests.browser.journey import (
 )
 
 pytestmark = pytest.mark.browser
-#: Each step answers over the network of a loaded test machine: more than expect's 5 s.
-expect.set_options(timeout=20_000)
 
 #: The workshop's records that make a device ready (the journey starts after them).
 TO_READY = [

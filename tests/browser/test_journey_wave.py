@@ -15,8 +15,6 @@ from playwright.sync_api import expect
 from tests.browser.journey import MODE_IDS, MODES, choose, fill, no_sideways_scroll, press, scalar
 
 pytestmark = pytest.mark.browser
-#: Each step answers over the network of a loaded test machine: more than expect's 5 s.
-expect.set_options(timeout=20_000)
 
 READY = "SELECT count(*) FROM devices WHERE status = 'ready' AND type = ?"
 

@@ -27,8 +27,6 @@ from tests.browser.journey import (
 )
 
 pytestmark = pytest.mark.browser
-#: Each step answers over the network of a loaded test machine: more than expect's 5 s.
-expect.set_options(timeout=20_000)
 
 
 def _received_device(site, index: int) -> str:
