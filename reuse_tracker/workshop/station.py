@@ -26,7 +26,7 @@ def devices_for_code(code: str) -> list[Device]:
         raise ValidationError(_l("Scan a label, or type a tag, a serial or an inventory number."))
     tag = scanned_tag(text)
     if tag is not None:
-        device = db.session.scalar(sa.select(Device).where(Device.asset_tag == tag))
+        device = services.find_device(tag)
         if device is not None:
             return [device]
     key = serial_key(text)
