@@ -78,17 +78,14 @@ def main_menu() -> Markup:
             ]
             for section in ("main", "more")
         }
-        menus[key] = (sections, {})
-    sections, marked = menus[key]
-    current = request.endpoint
-    if current not in marked:
         shown = {endpoint for entries in sections.values() for endpoint, _, _ in entries}
-        if current not in shown:
-            current = None  # a page the menu does not list: nothing marked
-        if current not in marked:
-            marked[current] = Markup(
-                render_template(
-                    "_menu.html", items=sections["main"], more=sections["more"], current=current
-                )
+        menus[key] = (sections, shown, {})
+    sections, shown, marked = menus[key]
+    current = request.endpoint if request.endpoint in shown else None  # else nothing marked
+    if current not in marked:
+        marked[current] = Markup(
+            render_template(
+                "_menu.html", items=sections["main"], more=sections["more"], current=current
             )
+        )
     return marked[current]
