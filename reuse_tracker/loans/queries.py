@@ -14,7 +14,7 @@ from reuse_tracker import clock, database
 from reuse_tracker.auth.models import Role
 from reuse_tracker.db_types import utcnow
 from reuse_tracker.devices.lifecycle import Status
-from reuse_tracker.devices.models import Device, DeviceEvent
+from reuse_tracker.devices.models import DEVICE_TYPES, Device, DeviceEvent
 from reuse_tracker.devices.stock import counts_by_status_and_type
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import search
@@ -41,7 +41,7 @@ def readiness_for(wave: Wave, today: date | None = None) -> Readiness:
     ready = {kind: n for kind, n in stock[Status.READY.value].items() if n}
     workshop = {
         kind: total
-        for kind in stock[Status.READY.value]
+        for kind in DEVICE_TYPES
         if (total := sum(stock[state][kind] for state in WORKSHOP_STATES))
     }
     reserved = allocated_by_type(wave.id)
