@@ -67,10 +67,21 @@ class _LiteralSlicePagination(SelectPagination):
     total_is_lower_bound = False
 
     def _query_items(self) -> list:
-        select = literal_slice(self._query_args["select"], self.per_page, self._query_offset)
+        select = self._query_args["select"]
+        when_few = self._query_args.get("when_few")
+        if when_few is not None:
+            # Counted first: when the count finds every row, they are few, and ``when_few``
+            # (the same rows, in an order the planner cannot walk an index for) reads them.
+            self._counted = self._query_count()
+            if not self.total_is_lower_bound:
+                select = when_few
+        select = literal_slice(select, self.per_page, self._query_offset)
         return list(self._query_args["session"].execute(select).unique().scalars())
 
     def _query_count(self) -> int:
+        counted = getattr(self, "_counted", None)
+        if counted is not None:
+            return counted
         bound = self._query_offset + self.per_page * COUNT_AHEAD_PAGES
         select = self._query_args["select"].options(sa.orm.lazyload("*")).order_by(None)
         if not (select._distinct or select._group_by_clauses):
@@ -83,10 +94,25 @@ class _LiteralSlicePagination(SelectPagination):
         return min(counted, bound)
 
 
-def paginate(statement: sa.Select, *, page: int, per_page: int) -> SelectPagination:
-    """``db.paginate`` (never a 404: a page past the end is empty), its slice in literal SQL."""
+def paginate(
+    statement: sa.Select, *, page: int, per_page: int, when_few: sa.Select | None = None
+) -> SelectPagination:
+    """``db.paginate`` (never a 404: a page past the end is empty), its slice in literal SQL.
+
+    ``when_few``: ``statement`` ordered by a fenced expression (``id + 0``), read instead when
+    the rows are few (all counted, see ``COUNT_AHEAD_PAGES``). A search's ``ORDER BY id DESC
+    LIMIT 50`` lets PostgreSQL's planner walk the primary key backwards hoping for 50 early
+    matches; when there are 40 in all it walks the whole table (48 ms at 100,000 devices).
+    Fenced, it reads the search's indexes and sorts the few rows it found.
+    """
     return _LiteralSlicePagination(
-        select=statement, session=db.session(), page=page, per_page=per_page, error_out=False
+        select=statement,
+        when_few=when_few,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        max_per_page=None,
+        error_out=False,
     )
 
 

@@ -112,11 +112,14 @@ def index():
         )
         if exact:
             return redirect(url_for(".detail", asset_tag=exact))
-    statement = _filtered(filters).order_by(*search.SORTS[filters["sort"]])
+    statement = _filtered(filters)
     page = database.paginate(
-        statement,
+        statement.order_by(*search.SORTS[filters["sort"]]),
         page=inputs.page(request.args.get("page")),
         per_page=inputs.per_page(request.args.get("per_page"), 50, 200),
+        when_few=statement.order_by(*search.FENCED_SORTS[filters["sort"]])
+        if filters["q"]
+        else None,
     )
     origin = provenance.of_donation(int(filters["donation"])) if filters["donation"] else None
     can_print = current_actor().has_role(*WORKSHOP)
