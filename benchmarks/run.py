@@ -477,7 +477,9 @@ def server_rows(database_url: str, tag: str, token: str, seconds: float) -> tupl
     return rows, memory
 
 
-def markdown(database: str, devices: int, pages: list[Row], servers: list[Row], memory: Row) -> str:
+def markdown(
+    database: str, devices: int, pages: list[Row], servers: list[Row], memory: Row | None
+) -> str:
     lines = [
         f"### {database}, {devices:,} devices",
         "",
@@ -495,7 +497,8 @@ def markdown(database: str, devices: int, pages: list[Row], servers: list[Row], 
         )
     for row in servers:
         lines.append(f"| {row.what} | {row.note} | bare Flask | {100 / row.ratio:.0f} % |")
-    lines.append(f"| {memory.what} | {memory.note} | bare Flask | {memory.ratio:.1f}× |")
+    if memory is not None:  # measured under the servers only
+        lines.append(f"| {memory.what} | {memory.note} | bare Flask | {memory.ratio:.1f}× |")
     return "\n".join(lines) + "\n"
 
 
@@ -519,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
         database = db.engine.dialect.name
     print(f"{database}, {devices:,} devices: pages against their minimal SQL", flush=True)
     pages = page_rows(app, options.repeat)
-    servers, memory = [], Row("worker peak RSS (MB)", 0, 0)
+    servers, memory = [], None
     if not options.no_server:
         with app.app_context():
             tag = _probe(db)["tag"]
