@@ -62,8 +62,13 @@ def _text(event, key: str) -> sa.ColumnElement:
     return sa.func.coalesce(event.payload[key].as_string(), "")
 
 
+#: The columns of a device in the workshop that the board shows or its step needs.
+_DEVICE_COLUMNS = ("type", "version", "asset_tag", "brand", "model", "status")
+
+
 def _workshop_entries() -> sa.CTE:
-    """The devices in the workshop and the event that last brought each one in."""
+    """The devices in the workshop, what the board shows of them, and the event that last
+    brought each one in."""
     start = aliased(DeviceEvent)
     entered = (
         sa.select(sa.func.coalesce(sa.func.max(start.seq), 0))
@@ -71,9 +76,14 @@ def _workshop_entries() -> sa.CTE:
         .scalar_subquery()
     )
     return (
-        sa.select(Device.id.label("device_id"), entered.label("entered"))
+        sa.select(
+            Device.id.label("device_id"),
+            *(getattr(Device, name) for name in _DEVICE_COLUMNS),
+            entered.label("entered"),
+        )
         .where(Device.status == Status.IN_WORKSHOP)
         .cte("workshop_entries")
+        .prefix_with("MATERIALIZED", dialect="postgresql")  # the entry found once a device
     )
 
 
@@ -89,7 +99,13 @@ def _erasure_counts(erasure) -> sa.ColumnElement:
 
 
 def _workshop_flags() -> sa.CTE:
-    """One row per device in the workshop: the gaps ``missing_for_ready`` would find."""
+    """One row per device in the workshop: the gaps ``missing_for_ready`` would find.
+
+    Materialised on PostgreSQL: inlined, its flags were worked out twice per device (for the
+    step and for the columns shown) and the entry event six times; and the device's columns
+    come with it, so that the devices table is not joined again (the planner chose to scan
+    its 100,000 rows for 1,265): the query at 100,000 devices, 47–57 → 22–26 ms.
+    """
     entries = _workshop_entries()
     erasure, later, diag, grade = (aliased(DeviceEvent) for _ in range(4))
 
@@ -116,13 +132,18 @@ def _workshop_flags() -> sa.CTE:
     failed = sa.exists().where(
         since(erasure, "record_erasure"), ~_erasure_counts(erasure), ~superseded
     )
-    return sa.select(
-        entries.c.device_id,
-        sa.exists().where(since(erasure, "record_erasure")).label("erased"),
-        failed.label("erasure_failed"),
-        last_diagnostics.label("diagnostics"),
-        sa.exists().where(since(grade, "grade")).label("graded"),
-    ).cte("workshop_flags")
+    return (
+        sa.select(
+            entries.c.device_id,
+            *(entries.c[name] for name in _DEVICE_COLUMNS),
+            sa.exists().where(since(erasure, "record_erasure")).label("erased"),
+            failed.label("erasure_failed"),
+            last_diagnostics.label("diagnostics"),
+            sa.exists().where(since(grade, "grade")).label("graded"),
+        )
+        .cte("workshop_flags")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
 
 
 def _step(flags: sa.CTE) -> sa.ColumnElement:
@@ -130,7 +151,7 @@ def _step(flags: sa.CTE) -> sa.ColumnElement:
     return sa.case(
         (
             sa.or_(
-                sa.and_(~flags.c.erased, Device.type.not_in(TYPES_WITHOUT_STORAGE)),
+                sa.and_(~flags.c.erased, flags.c.type.not_in(TYPES_WITHOUT_STORAGE)),
                 flags.c.erasure_failed,
             ),
             "erasure",
@@ -173,13 +194,14 @@ def queue(per_step: int = 12) -> dict[str, list[sa.Row]]:
     return columns
 
 
-def _shown_columns(last, step, total) -> list:
+def _shown_columns(device, last, step, total) -> list:
+    """What a card shows: ``device``'s columns (``Device`` or the flags' row), its last event."""
     return [
-        Device.asset_tag,
-        Device.type,
-        Device.brand,
-        Device.model,
-        Device.status,
+        device.asset_tag,
+        device.type,
+        device.brand,
+        device.model,
+        device.status,
         step,
         last.created_at.label("since"),
         last.action.label("last_action"),
@@ -215,7 +237,7 @@ def _status_statement(per_step: int) -> sa.Select:
     last = aliased(DeviceEvent)
     return (
         sa.select(
-            *_shown_columns(last, shown.c.step, shown.c.total),
+            *_shown_columns(Device, last, shown.c.step, shown.c.total),
             sa.null().label("erasure_failed"),
             sa.null().label("diagnostics"),
             Device.id.label("position"),
@@ -239,16 +261,17 @@ def _workshop_statement(per_step: int) -> sa.Select:
     step = _step(flags).label("step")
     ranked = (
         sa.select(
-            *_shown_columns(last, step, sa.func.count().over(partition_by=step).label("total")),
+            *_shown_columns(
+                flags.c, last, step, sa.func.count().over(partition_by=step).label("total")
+            ),
             flags.c.erasure_failed,
             flags.c.diagnostics,
             sa.func.row_number()
-            .over(partition_by=step, order_by=(last.created_at, Device.id))
+            .over(partition_by=step, order_by=(last.created_at, flags.c.device_id))
             .label("position"),
         )
         .select_from(flags)
-        .join(Device, Device.id == flags.c.device_id)
-        .join(last, sa.and_(last.device_id == Device.id, last.seq == Device.version))
+        .join(last, sa.and_(last.device_id == flags.c.device_id, last.seq == flags.c.version))
         .outerjoin(User, User.id == last.actor_id)
         .subquery()
     )
@@ -304,16 +327,8 @@ def devices_at_step(step: str) -> sa.ColumnElement:
     """A condition on ``Device``: the device waits at workshop ``step`` (the board's rule)."""
     if step in STATUS_STEPS:  # its state alone decides
         return Device.status.in_(STATUS_STEPS[step])
-    flags = _workshop_flags()
-    at_step = (
-        sa.select(Device.id)
-        .outerjoin(flags, flags.c.device_id == Device.id)
-        .where(
-            Device.status == Status.IN_WORKSHOP,
-            _step(flags) == step,
-        )
-    )
-    return Device.id.in_(at_step)
+    flags = _workshop_flags()  # of the devices in the workshop only
+    return Device.id.in_(sa.select(flags.c.device_id).where(_step(flags) == step))
 
 
 def step_filter() -> tuple[dict, Callable[[str], sa.ColumnElement]]:
