@@ -171,3 +171,15 @@ def test_the_donation_filter_offers_the_latest_donations_and_the_chosen_one(
 
     assert offered() == [str(newest.id), str(middle.id)]
     assert offered(donation=oldest.id) == [str(newest.id), str(middle.id), str(oldest.id)]
+
+
+def test_a_page_shows_as_many_devices_as_asked_up_to_200(client, login, make_donation):
+    make_donation(210)
+    login("coordinator")
+
+    def shown(per_page) -> int:
+        page = client.get("/devices", query_string={"per_page": per_page}).text
+        return len(set(re.findall(r'href="/devices/(RT-[^"]+)"', page)))
+
+    assert shown(150) == 150  # more than Flask-SQLAlchemy's own cap of 100
+    assert shown(5000) == 200  # the list's maximum
