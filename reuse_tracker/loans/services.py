@@ -12,6 +12,7 @@ from flask import current_app
 from reuse_tracker import clock
 from reuse_tracker.auth.models import User
 from reuse_tracker.db_types import utcnow
+from reuse_tracker.devices import counts as device_counts
 from reuse_tracker.devices import services as device_services
 from reuse_tracker.devices.fields import labels_of
 from reuse_tracker.devices.models import Device
@@ -333,20 +334,21 @@ def confirm_proposal(wave: Wave, fingerprint: str, devices: int, actor: User | N
 
 def apply_proposal(wave: Wave, pairs: Sequence[tuple[str, str]], actor: User | None) -> int:
     """Reserve each (family, tag) pair for ``wave``, all or nothing; flush; return the count."""
-    for number, (reference, tag) in enumerate(pairs, 1):
-        try:
-            device = device_services.get_device(tag)
-            device_services.perform(
-                device, "reserve", {"family": reference, "wave": wave.id}, actor=actor
-            )
-        except UserError as error:
-            raise error.__class__(
-                _l(
-                    "Nothing was reserved. Line %(n)s (%(ref)s, %(tag)s): %(reason)s",
-                    n=number,
-                    ref=reference,
-                    tag=tag,
-                    reason=error.full_message,
+    with device_counts.deferred():  # the state summary written once, not twice a pair
+        for number, (reference, tag) in enumerate(pairs, 1):
+            try:
+                device = device_services.get_device(tag)
+                device_services.perform(
+                    device, "reserve", {"family": reference, "wave": wave.id}, actor=actor
                 )
-            ) from error
+            except UserError as error:
+                raise error.__class__(
+                    _l(
+                        "Nothing was reserved. Line %(n)s (%(ref)s, %(tag)s): %(reason)s",
+                        n=number,
+                        ref=reference,
+                        tag=tag,
+                        reason=error.full_message,
+                    )
+                ) from error
     return len(pairs)

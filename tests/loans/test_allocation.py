@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from reuse_tracker.devices import counts
 from reuse_tracker.devices.models import Device
+from reuse_tracker.devices.stock import counts_by_status_and_type
 from reuse_tracker.errors import ConflictError
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import proposals, queries, services
@@ -142,7 +144,36 @@ def test_a_confirmed_proposal_is_applied_all_or_nothing(ready_device, make_wave,
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Loan)) == 1
     assert [d.status for d in devices] == ["ready", "ready", "reserved"]
+    assert counts.mismatches() == {}  # the refused confirmation left the summary as it was
     assert services.apply_proposal(wave, pairs[:2], None) == 2
+    db.session.commit()
+    assert counts.mismatches() == {}
+
+
+def test_a_confirmed_proposal_writes_the_state_summary_once_per_row(
+    ready_device, make_wave, make_family
+):
+    """A wave of 1,000 families: two upserts of the summary, not two a reservation."""
+    wave = make_wave(targets={"laptop": 10, "tablet": 10})
+    kinds = ("laptop", "laptop", "laptop", "tablet", "tablet")
+    pairs = [(make_family(wave, device_type=k).reference, ready_device(k).asset_tag) for k in kinds]
+    written = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("INSERT INTO device_counts"):
+            written.append(parameters)
+
+    sa.event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        assert services.apply_proposal(wave, pairs, None) == 5
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", keep)
+    db.session.commit()
+    assert len(written) == 4  # ready and reserved, for laptops and tablets
+    table = counts_by_status_and_type()
+    assert (table["reserved"]["laptop"], table["reserved"]["tablet"]) == (3, 2)
+    assert (table["ready"]["laptop"], table["ready"]["tablet"]) == (0, 0)
+    assert counts.mismatches() == {}
 
 
 TYPES = ("laptop", "desktop", "tablet")
