@@ -334,10 +334,13 @@ def confirm_proposal(wave: Wave, fingerprint: str, devices: int, actor: User | N
 
 def apply_proposal(wave: Wave, pairs: Sequence[tuple[str, str]], actor: User | None) -> int:
     """Reserve each (family, tag) pair for ``wave``, all or nothing; flush; return the count."""
+    devices = device_services.devices_by_tag(tag for _reference, tag in pairs)
     with device_counts.deferred():  # the state summary written once, not twice a pair
         for number, (reference, tag) in enumerate(pairs, 1):
             try:
-                device = device_services.get_device(tag)
+                # An unknown tag: get_device refuses it, in its words.
+                device = devices.get(device_services.normalise_tag(tag))
+                device = device or device_services.get_device(tag)
                 device_services.perform(
                     device, "reserve", {"family": reference, "wave": wave.id}, actor=actor
                 )

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from reuse_tracker.devices import counts
 from reuse_tracker.devices.models import Device
 from reuse_tracker.devices.stock import counts_by_status_and_type
-from reuse_tracker.errors import ConflictError
+from reuse_tracker.errors import ConflictError, NotFoundError
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import proposals, queries, services
 from reuse_tracker.loans.allocation import (
@@ -148,6 +148,26 @@ def test_a_confirmed_proposal_is_applied_all_or_nothing(ready_device, make_wave,
     assert services.apply_proposal(wave, pairs[:2], None) == 2
     db.session.commit()
     assert counts.mismatches() == {}
+
+
+def test_a_proposal_reads_its_devices_at_once_and_refuses_an_unknown_tag_by_its_line(
+    ready_device, make_wave, make_family
+):
+    wave = make_wave()
+    families = [make_family(wave) for _ in range(3)]
+    devices = [ready_device() for _ in range(2)]
+    pairs = [
+        (families[0].reference, devices[0].asset_tag.lower()),  # as typed: found all the same
+        (families[1].reference, "RT-999999"),
+        (families[2].reference, devices[1].asset_tag),
+    ]
+    with pytest.raises(NotFoundError) as refused:
+        services.apply_proposal(wave, pairs, None)
+    assert "Line 2" in refused.value.message and "RT-999999" in refused.value.message
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Loan)) == 0
+    assert services.apply_proposal(wave, [pairs[0], pairs[2]], None) == 2
+    assert [d.status for d in devices] == ["reserved", "reserved"]
 
 
 def test_a_confirmed_proposal_writes_the_state_summary_once_per_row(
