@@ -54,7 +54,7 @@ def _by_tag(with_donation: bool) -> sa.Select:
 def devices_by_tag(asset_tags: Iterable[str]) -> dict[str, Device]:
     """Return the devices with these tags (case-insensitive), by tag as stored.
 
-    One query a 500 tags, for a path that acts on many devices (a wave's 1,000 reservations
+    One query per 500 tags, for a path that acts on many devices (a wave's 1,000 reservations
     read their devices in two queries, not 1,000). Unknown tags are left out.
     """
     tags = sorted({normalise_tag(tag) for tag in asset_tags})
