@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -13,7 +12,6 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql
 
 from reuse_tracker import database, inputs, sequences
 from reuse_tracker.auth.models import User
@@ -275,20 +273,7 @@ def _registered_serials(keys: list[str]) -> list[tuple[str, str]]:
     """
     columns = Device.__table__.c
     query = sa.select(columns.serial_key, columns.asset_tag)
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        listed = sa.bindparam("keys", keys, type_=postgresql.ARRAY(sa.String))
-        return db.session.execute(query.where(columns.serial_key == sa.any_(listed))).all()
-    if dialect == "sqlite":
-        listed = sa.func.json_each(json.dumps(keys)).table_valued("value")
-        return db.session.execute(
-            query.where(columns.serial_key.in_(sa.select(listed.c.value)))
-        ).all()
-    return [
-        row
-        for chunk in _chunks(keys, 500)
-        for row in db.session.execute(query.where(columns.serial_key.in_(chunk)))
-    ]
+    return database.rows_matching(query, columns.serial_key, keys)
 
 
 def _preprinted_problems(specs: list[tuple[int, DeviceSpec]], row_label) -> dict[str, str]:
@@ -319,11 +304,6 @@ def _preprinted_problems(specs: list[tuple[int, DeviceSpec]], row_label) -> dict
                 _l("label %(tag)s was not printed as a blank label", tag=tag)
             )
     return errors
-
-
-def _chunks(items: list, size: int) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def format_tag(number: int) -> str:

@@ -171,24 +171,16 @@ def test_a_proposal_reads_its_devices_at_once_and_refuses_an_unknown_tag_by_its_
 
 
 def test_a_confirmed_proposal_writes_the_state_summary_once_per_row(
-    ready_device, make_wave, make_family
+    ready_device, make_wave, make_family, count_queries
 ):
     """A wave of 1,000 families: two upserts of the summary, not two a reservation."""
     wave = make_wave(targets={"laptop": 10, "tablet": 10})
     kinds = ("laptop", "laptop", "laptop", "tablet", "tablet")
     pairs = [(make_family(wave, device_type=k).reference, ready_device(k).asset_tag) for k in kinds]
-    written = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().startswith("INSERT INTO device_counts"):
-            written.append(parameters)
-
-    sa.event.listen(db.engine, "before_cursor_execute", keep)
-    try:
+    with count_queries() as sent:
         assert services.apply_proposal(wave, pairs, None) == 5
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", keep)
     db.session.commit()
+    written = [s for s in sent if s.lstrip().startswith("INSERT INTO device_counts")]
     assert len(written) == 4  # ready and reserved, for laptops and tablets
     table = counts_by_status_and_type()
     assert (table["reserved"]["laptop"], table["reserved"]["tablet"]) == (3, 2)
