@@ -27,6 +27,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from reuse_tracker.devices.lifecycle import TYPES_WITHOUT_STORAGE, WorkshopEvent, missing_for_ready
+
 CHUNK = 5_000
 TYPES = (("laptop", 70), ("desktop", 18), ("tablet", 7), ("monitor", 5))
 MODELS = {
@@ -465,6 +467,7 @@ class Generator:
         self, device_id, donation_id, device_type, brand, model, weight, serial, status, events, day
     ):
         grade = next((p["grade"] for a, _f, _t, p, _d in reversed(events) if a == "grade"), None)
+        created = [at(when, 8) + timedelta(minutes=seq) for seq, (*_, when) in enumerate(events, 1)]
         self.add(
             "devices",
             {
@@ -488,9 +491,11 @@ class Generator:
                 "os": "Debian 12" if grade else None,
                 "created_at": at(events[0][4]),
                 "status_changed_at": at(day),
+                "last_event_at": created[-1],
+                "readiness_gap": readiness_gap(device_type, status, events),
             },
         )
-        for seq, (action, from_status, to_status, payload, when) in enumerate(events, start=1):
+        for seq, (action, from_status, to_status, payload, _when) in enumerate(events, start=1):
             self.event_id += 1
             self.add(
                 "device_events",
@@ -503,9 +508,21 @@ class Generator:
                     "to_status": to_status,
                     "payload": payload,
                     "actor_id": None,
-                    "created_at": at(when, 8) + timedelta(minutes=seq),
+                    "created_at": created[seq - 1],
                 },
             )
+
+
+def readiness_gap(device_type: str, status: str, events: list) -> str | None:
+    """``Device.readiness_gap``: what a device in the workshop lacks first, by the app's rule."""
+    if status != "in_workshop":
+        return None
+    entered = max(i for i, (action, *_) in enumerate(events) if action == "start_reconditioning")
+    since = [
+        WorkshopEvent(action, payload) for action, _f, _t, payload, _d in events[entered + 1 :]
+    ]
+    missing = missing_for_ready(since, has_storage=device_type not in TYPES_WITHOUT_STORAGE)
+    return missing[0] if missing else ""
 
 
 ORDER = (

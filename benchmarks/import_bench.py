@@ -186,6 +186,7 @@ def baseline_rows(data: bytes) -> Callable[[], list[tuple]]:
                 1,
                 now,
                 now,
+                now,
             )
             for n, s in enumerate(specs, 1)
         ]
@@ -229,6 +230,7 @@ BASELINE_COLUMNS = (
     "version",
     "created_at",
     "status_changed_at",
+    "last_event_at",
 )
 
 

@@ -83,6 +83,16 @@ def _tables() -> set[str]:
     return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
 
 
+def _indexes_of(table: str) -> set[str]:
+    """The names of ``table``'s indexes, expression indexes too (SQLite's reflection skips them)."""
+    if db.engine.dialect.name == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :table"
+    else:
+        query = "SELECT indexname FROM pg_indexes WHERE tablename = :table"
+    with db.engine.connect() as connection:
+        return set(connection.scalars(sa.text(query), {"table": table}))
+
+
 def test_upgrade_builds_the_schema_of_the_models(migrated_app):
     flask_migrate.upgrade()
 
@@ -105,3 +115,68 @@ def test_downgrade_to_base_then_upgrade_again(migrated_app):
     flask_migrate.upgrade()
     assert _current_revision() == _head(migrated_app)
     assert _schema_differences(migrated_app) == []
+
+
+def test_the_readiness_gap_revision_works_each_gap_out_from_its_log(migrated_app):
+    """0017 fills what the action service keeps from then on, and keeps the devices' indexes
+    (a copied SQLite table would have lost the search's expression indexes)."""
+    from datetime import date
+
+    from reuse_tracker.devices import services
+    from reuse_tracker.devices.models import Device
+    from reuse_tracker.intake import services as intake
+    from tests.workshop.helpers import DIAGNOSED, ERASED, FAILED, GRADED
+
+    flask_migrate.upgrade()
+    kinds = ("laptop", "laptop", "laptop", "monitor", "laptop", "laptop")
+    rows = [
+        {"type": kind, "brand": "Dell", "model": "Latitude", "serial": f"MIG{n}"}
+        for n, kind in enumerate(kinds)
+    ]
+    intake.register_donation({"name": "Société Exemple"}, date(2026, 11, 2), rows, actor=None)
+    _received, fresh, failed, monitor, graded, ready = db.session.scalars(
+        sa.select(Device).order_by(Device.id)
+    )
+    logs = {
+        fresh: [("start_reconditioning", {})],
+        failed: [("start_reconditioning", {}), ("record_erasure", FAILED)],
+        monitor: [("start_reconditioning", {}), ("record_diagnostics", DIAGNOSED)],
+        graded: [
+            ("start_reconditioning", {}),
+            ("record_erasure", ERASED),
+            ("record_diagnostics", DIAGNOSED),
+            ("grade", GRADED),
+        ],
+        ready: [
+            ("start_reconditioning", {}),
+            ("record_erasure", ERASED),
+            ("record_diagnostics", DIAGNOSED),
+            ("grade", GRADED),
+            ("mark_ready", {}),
+        ],
+    }
+    for device, log in logs.items():
+        for action, data in log:
+            services.perform(device, action, data, actor=None)
+    db.session.commit()
+    kept = dict(db.session.execute(sa.select(Device.serial, Device.readiness_gap)).all())
+    last = dict(db.session.execute(sa.select(Device.serial, Device.last_event_at)).all())
+    indexes = _indexes_of("devices")
+    db.session.remove()
+
+    flask_migrate.downgrade(revision="0016")
+    flask_migrate.upgrade()
+
+    assert kept == {
+        "MIG0": None,
+        "MIG1": "erasure",
+        "MIG2": "erasure_failed",
+        "MIG3": "grade",
+        "MIG4": "",
+        "MIG5": None,
+    }
+    assert dict(db.session.execute(sa.select(Device.serial, Device.readiness_gap)).all()) == kept
+    assert dict(db.session.execute(sa.select(Device.serial, Device.last_event_at)).all()) == last
+    assert _indexes_of("devices") == indexes
+    assert "ix_devices_model_key_pattern" in indexes
+    assert list(services.check_integrity()) == []

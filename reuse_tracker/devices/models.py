@@ -32,6 +32,16 @@ class Device(db.Model):
         sa.Index("ix_devices_status_status_changed_at", "status", "status_changed_at", "id"),
         #: Devices' types looked up by id without reading the rows (a wave's devices by type).
         sa.Index("ix_devices_id_type", "id", "type"),
+        #: The devices in the workshop by what they lack, the longest untouched first (the
+        #: board's columns): only those devices are in it.
+        sa.Index(
+            "ix_devices_readiness_gap_last_event_at",
+            "readiness_gap",
+            "last_event_at",
+            "id",
+            sqlite_where=sa.text("readiness_gap IS NOT NULL"),
+            postgresql_where=sa.text("readiness_gap IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +71,12 @@ class Device(db.Model):
     os: Mapped[str | None] = mapped_column(sa.String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: When its latest event happened (the log's last entry, kept by the action service).
+    last_event_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Of a device in the workshop, the first thing it lacks to be marked ready (the first of
+    #: ``readiness.missing_codes``, "" when nothing); None out of the workshop. Kept by the
+    #: action service with each event, so the board reads its columns from an index.
+    readiness_gap: Mapped[str | None] = mapped_column(sa.String(24))
 
     # ``Device.donation`` is declared by the intake feature (Donation.devices' backref).
     events: WriteOnlyMapped[DeviceEvent] = relationship(

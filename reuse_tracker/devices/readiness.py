@@ -8,6 +8,9 @@ last entered the workshop.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import sqlalchemy as sa
 
 from reuse_tracker.devices import lifecycle
@@ -53,6 +56,29 @@ def workshop_events(device: Device) -> list[WorkshopEvent]:
         .order_by(DeviceEvent.seq)
     )
     return [WorkshopEvent(action, payload or {}) for action, payload in rows]
+
+
+#: ``Device.readiness_gap`` of a device in the workshop that lacks nothing.
+NOTHING_MISSING = ""
+
+
+def gap_after(
+    device: Device, action: str, payload: Mapping[str, Any], to_status: str
+) -> str | None:
+    """Return ``Device.readiness_gap`` once ``action`` is recorded: what it lacks first.
+
+    Called by the action service before the event is written: the events since the device
+    entered the workshop, then this one (none when it enters now).
+    """
+    if to_status != Status.IN_WORKSHOP:
+        return None
+    events = []
+    if action != "start_reconditioning":
+        with db.session.no_autoflush:  # the device's pending change is not written yet
+            events = workshop_events(device)
+        events.append(WorkshopEvent(action, payload))
+    missing = lifecycle.missing_for_ready(events, has_storage=has_storage(device.type))
+    return missing[0] if missing else NOTHING_MISSING
 
 
 def missing_codes(device: Device) -> list[str]:

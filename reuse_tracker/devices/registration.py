@@ -335,6 +335,7 @@ def intake(
                 version=1,
                 created_at=now,
                 status_changed_at=now,
+                last_event_at=now,
             )
     except sa.exc.IntegrityError:
         # Another donation registered one of these serials since they were checked.

@@ -123,6 +123,8 @@ def _append(
         created_at=at or utcnow(),
     )
     _project(device, action, payload)
+    device.readiness_gap = readiness.gap_after(device, action, payload, to_status)
+    device.last_event_at = event.created_at
     if to_status != from_status:
         device.status = to_status
         device.status_changed_at = event.created_at
@@ -205,23 +207,36 @@ def _history() -> sa.Select:
 
 
 def check_integrity(batch_size: int = 5000) -> Iterable[tuple[str, str, str]]:
-    """Replay every log; yield (tag, stored state, replayed state or error) on a mismatch."""
+    """Replay every log; yield (tag, stored value, replayed value or error) on a mismatch.
+
+    The state, the version and the time of the last event of every device, then what each
+    device in the workshop lacks (``readiness_gap``), all against their logs.
+    """
     from itertools import groupby
 
     statement = (
         sa.select(
-            Device.asset_tag, Device.status, Device.version, DeviceEvent.seq, DeviceEvent.action
+            Device.asset_tag,
+            Device.status,
+            Device.version,
+            Device.last_event_at,
+            DeviceEvent.seq,
+            DeviceEvent.action,
+            DeviceEvent.created_at,
         )
         .join(DeviceEvent, DeviceEvent.device_id == Device.id, isouter=True)
         .order_by(Device.id, DeviceEvent.seq)
         .execution_options(yield_per=batch_size)
     )
     rows = db.session.execute(statement)
-    for (tag, status, version), group in groupby(rows, key=lambda r: (r[0], r[1], r[2])):
-        events = [(seq, action) for *_, seq, action in group if seq is not None]
-        problem = _replay_problem(status, version, events)
+    for (tag, status, version, last_event_at), group in groupby(rows, key=lambda r: r[:4]):
+        events = [(seq, action, at) for *_, seq, action, at in group if seq is not None]
+        problem = _replay_problem(status, version, [(seq, action) for seq, action, _ in events])
         if problem:
             yield tag, status, problem
+        elif events and events[-1][2] != last_event_at:
+            yield tag, f"last event at {last_event_at}", str(events[-1][2])
+    yield from _gap_problems(batch_size)
 
 
 def _replay_problem(status: str, version: int, events: list[tuple[int, str]]) -> str | None:
@@ -234,6 +249,41 @@ def _replay_problem(status: str, version: int, events: list[tuple[int, str]]) ->
     except lifecycle.TransitionRefused as refused:
         return f"log refused at {refused.action} from {refused.status}"
     return None if replayed == status else str(replayed)
+
+
+def _gap_problems(batch_size: int) -> Iterable[tuple[str, str, str]]:
+    """Check ``readiness_gap`` of the devices in the workshop (and of those said to be)."""
+    from itertools import groupby
+
+    statement = (
+        sa.select(
+            Device.asset_tag,
+            Device.type,
+            Device.status,
+            Device.readiness_gap,
+            DeviceEvent.action,
+            DeviceEvent.payload,
+        )
+        .join(DeviceEvent, DeviceEvent.device_id == Device.id)
+        .where(
+            sa.or_(Device.status == lifecycle.Status.IN_WORKSHOP, Device.readiness_gap.is_not(None))
+        )
+        .order_by(Device.id, DeviceEvent.seq)
+        .execution_options(yield_per=batch_size)
+    )
+    rows = db.session.execute(statement)
+    for (tag, kind, status, gap), group in groupby(rows, key=lambda r: r[:4]):
+        log = [lifecycle.WorkshopEvent(action, payload or {}) for *_, action, payload in group]
+        expected = None
+        if status == lifecycle.Status.IN_WORKSHOP:
+            starts = [i for i, event in enumerate(log) if event.action == "start_reconditioning"]
+            entered = starts[-1] if starts else -1
+            missing = lifecycle.missing_for_ready(
+                log[entered + 1 :], has_storage=readiness.has_storage(kind)
+            )
+            expected = missing[0] if missing else readiness.NOTHING_MISSING
+        if gap != expected:
+            yield tag, f"readiness gap {gap!r}", repr(expected)
 
 
 def status_title(status: str | None) -> str:

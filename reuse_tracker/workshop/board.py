@@ -1,11 +1,11 @@
 """The workshop board: the queue at each step, how long each device has waited, who did what.
 
 Four queries whatever the data size: three for the queue, one for the activity. Where a device
-in the workshop stands is computed in SQL from its event log (EXISTS on the events since it last
-entered the workshop), the same rules as ``lifecycle.missing_for_ready``: the log stays the one
-source of truth, nothing to keep in step, and only the devices in the workshop (a few hundred at
-most) are looked at, each through the ``(device_id, seq)`` unique index. The steps a state alone
-decides (to start, ready) read only the rows they show, oldest first from an index.
+in the workshop stands is what it lacks first to be marked ready, ``Device.readiness_gap``: the
+action service works it out with each event by the one readiness rule
+(``lifecycle.missing_for_ready``) and ``flask integrity`` replays it from the log. So every
+column, like the steps a state alone decides (to start, ready), reads only the rows it shows,
+oldest first from an index, however many devices are at the bench.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from reuse_tracker.auth.models import User
-from reuse_tracker.devices.lifecycle import TYPES_WITHOUT_STORAGE, Status
+from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.devices.models import Device, DeviceEvent
+from reuse_tracker.devices.readiness import NOTHING_MISSING
 from reuse_tracker.devices.stock import counts_by_status_and_type
 from reuse_tracker.extensions import db
 from reuse_tracker.i18n import lazy_gettext as _l
@@ -58,109 +59,16 @@ class Activity:
     week: int
 
 
-def _text(event, key: str) -> sa.ColumnElement:
-    return sa.func.coalesce(event.payload[key].as_string(), "")
-
-
-#: The columns of a device in the workshop that the board shows or its step needs.
-_DEVICE_COLUMNS = ("type", "version", "asset_tag", "brand", "model", "status")
-
-
-def _workshop_entries() -> sa.CTE:
-    """The devices in the workshop, what the board shows of them, and the event that last
-    brought each one in."""
-    start = aliased(DeviceEvent)
-    entered = (
-        sa.select(sa.func.coalesce(sa.func.max(start.seq), 0))
-        .where(start.device_id == Device.id, start.action == "start_reconditioning")
-        .scalar_subquery()
-    )
-    return (
-        sa.select(
-            Device.id.label("device_id"),
-            *(getattr(Device, name) for name in _DEVICE_COLUMNS),
-            entered.label("entered"),
-        )
-        .where(Device.status == Status.IN_WORKSHOP)
-        .cte("workshop_entries")
-        .prefix_with("MATERIALIZED", dialect="postgresql")  # the entry found once a device
-    )
-
-
-def _erasure_counts(erasure) -> sa.ColumnElement:
-    """``lifecycle.erasure_counts`` in SQL: passed, and verified or destroyed."""
-    return sa.and_(
-        _text(erasure, "result") == "passed",
-        sa.or_(
-            _text(erasure, "verification").in_(("full", "sampling")),
-            _text(erasure, "method") == "destroy",
-        ),
-    )
-
-
-def _workshop_flags() -> sa.CTE:
-    """One row per device in the workshop: the gaps ``missing_for_ready`` would find.
-
-    Materialised on PostgreSQL: inlined, its flags were worked out twice per device (for the
-    step and for the columns shown) and the entry event six times; and the device's columns
-    come with it, so that the devices table is not joined again (the planner chose to scan
-    its 100,000 rows for 1,265): the query at 100,000 devices, 47–57 → 22–26 ms.
-    """
-    entries = _workshop_entries()
-    erasure, later, diag, grade = (aliased(DeviceEvent) for _ in range(4))
-
-    def since(event, action: str):
-        return sa.and_(
-            event.device_id == entries.c.device_id,
-            event.action == action,
-            event.seq > entries.c.entered,
-        )
-
-    superseded = sa.exists().where(
-        later.device_id == erasure.device_id,
-        later.action == "record_erasure",
-        later.seq > erasure.seq,
-        _text(later, "storage_serial") == _text(erasure, "storage_serial"),
-    )
-    last_diagnostics = (
-        sa.select(_text(diag, "result"))
-        .where(since(diag, "record_diagnostics"))
-        .order_by(diag.seq.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    failed = sa.exists().where(
-        since(erasure, "record_erasure"), ~_erasure_counts(erasure), ~superseded
-    )
-    return (
-        sa.select(
-            entries.c.device_id,
-            *(entries.c[name] for name in _DEVICE_COLUMNS),
-            sa.exists().where(since(erasure, "record_erasure")).label("erased"),
-            failed.label("erasure_failed"),
-            last_diagnostics.label("diagnostics"),
-            sa.exists().where(since(grade, "grade")).label("graded"),
-        )
-        .cte("workshop_flags")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
-    )
-
-
-def _step(flags: sa.CTE) -> sa.ColumnElement:
-    """The step of a device in the workshop (the flags are of devices in the workshop only)."""
-    return sa.case(
-        (
-            sa.or_(
-                sa.and_(~flags.c.erased, flags.c.type.not_in(TYPES_WITHOUT_STORAGE)),
-                flags.c.erasure_failed,
-            ),
-            "erasure",
-        ),
-        (sa.func.coalesce(flags.c.diagnostics, "") != "passed", "diagnostics"),
-        (~flags.c.graded, "grade"),
-        else_="to_mark_ready",
-    )
-
+#: The board's column of each readiness gap (``Device.readiness_gap``) of a device in the
+#: workshop: what it lacks first decides where it waits.
+GAP_STEPS = {
+    "erasure": "erasure",
+    "erasure_failed": "erasure",
+    "diagnostics": "diagnostics",
+    "diagnostics_failed": "diagnostics",
+    "grade": "grade",
+    NOTHING_MISSING: "to_mark_ready",
+}
 
 #: The steps a device's state alone decides, oldest first through ``(status, status_changed_at)``.
 STATUS_STEPS = {
@@ -172,113 +80,88 @@ STATUS_STEPS = {
 def queue(per_step: int = 12) -> dict[str, list[sa.Row]]:
     """Return the devices waiting at each step, longest wait first (three queries).
 
-    Only the devices shown are read: the steps a state decides take their first rows from
-    the ``(status, status_changed_at)`` index (a device in those states changed state with its
-    last action) and their totals from ``device_counts``, and only the devices in the
-    workshop go through their event log.
+    Only the devices shown are read, each column's first rows from an index: the steps a
+    state decides through ``(status, status_changed_at)``, the others through what the
+    action service keeps of each device in the workshop, ``(readiness_gap, last_event_at)``.
+    The totals come from ``device_counts`` and from a count of that second index.
     """
-    columns: dict[str, list[sa.Row]] = {name: [] for name in STEPS}
-    for row in _workshop_queue(per_step):
-        columns[row.step].append(row)
-    # Their totals from the summary of states the action service keeps (a few rows), not a
-    # count of the 11,000 ready devices of a 100,000-device programme.
-    totals = counts_by_status_and_type()
-    shown_totals = {
-        f"{step}_total": sum(sum(totals[status].values()) for status in statuses)
+    states = counts_by_status_and_type()
+    totals = {
+        step: sum(sum(states[status].values()) for status in statuses)
         for step, statuses in STATUS_STEPS.items()
     }
-    for row in db.session.execute(_status_statement(per_step), shown_totals):
+    gaps = db.session.execute(
+        sa.select(Device.readiness_gap, sa.func.count())
+        .where(Device.readiness_gap.is_not(None))
+        .group_by(Device.readiness_gap)
+    )
+    for gap, count in gaps:
+        step = GAP_STEPS[gap]
+        totals[step] = totals.get(step, 0) + count
+    columns: dict[str, list[sa.Row]] = {name: [] for name in STEPS}
+    shown = {f"{step}_total": totals.get(step, 0) for step in STEPS}
+    for row in db.session.execute(_queue_statement(per_step), shown):
         columns[row.step].append(row)
-    for step in STATUS_STEPS:  # two states (received, returned) share the first column
-        columns[step] = sorted(columns[step], key=lambda row: (row.since, row.position))[:per_step]
+    for step, rows in columns.items():  # a column may merge two states or two gaps
+        columns[step] = sorted(rows, key=lambda row: (row.since, row.position))[:per_step]
     return columns
 
 
-def _shown_columns(device, last, step, total) -> list:
-    """What a card shows: ``device``'s columns (``Device`` or the flags' row), its last event."""
-    return [
-        device.asset_tag,
-        device.type,
-        device.brand,
-        device.model,
-        device.status,
-        step,
-        last.created_at.label("since"),
-        last.action.label("last_action"),
-        User.name.label("last_actor"),
-        total,
-    ]
+def _firsts(per_step: int) -> list[sa.Select]:
+    """The oldest ``per_step`` devices of each state and of each gap, from their indexes."""
+    firsts = []
+
+    def first(step: str, condition, order, gap) -> None:
+        total = sa.bindparam(f"{step}_total", type_=sa.Integer)
+        firsts.append(
+            sa.select(
+                Device.id.label("device_id"),
+                sa.literal(step).label("step"),
+                total.label("total"),
+                sa.literal(gap, sa.String).label("gap"),
+            )
+            .where(condition)
+            .order_by(order, Device.id)
+            .limit(per_step)
+            .subquery()
+            .select()
+        )
+
+    for step, statuses in STATUS_STEPS.items():
+        for status in statuses:
+            first(step, Device.status == status, Device.status_changed_at, None)
+    for gap, step in GAP_STEPS.items():
+        first(step, Device.readiness_gap == gap, Device.last_event_at, gap)
+    return firsts
 
 
 @lru_cache(maxsize=8)
-def _status_statement(per_step: int) -> sa.Select:
-    """The oldest devices of each state-decided step, with their last event and its actor.
+def _queue_statement(per_step: int) -> sa.Select:
+    """The devices each column shows, with their last event and its actor (one statement).
 
     Built once (a statement is a value; building this one cost more than running it); each
     step's total is a parameter, ``<step>_total``.
     """
-    firsts = []
-    for step, statuses in STATUS_STEPS.items():
-        total = sa.bindparam(f"{step}_total", type_=sa.Integer)
-        for status in statuses:
-            firsts.append(
-                sa.select(
-                    Device.id.label("device_id"),
-                    sa.literal(step).label("step"),
-                    total.label("total"),
-                )
-                .where(Device.status == status)
-                .order_by(Device.status_changed_at, Device.id)
-                .limit(per_step)
-                .subquery()
-                .select()
-            )
-    shown = sa.union_all(*firsts).subquery("shown")
+    shown = sa.union_all(*_firsts(per_step)).subquery("shown")
     last = aliased(DeviceEvent)
     return (
         sa.select(
-            *_shown_columns(Device, last, shown.c.step, shown.c.total),
-            sa.null().label("erasure_failed"),
-            sa.null().label("diagnostics"),
+            Device.asset_tag,
+            Device.type,
+            Device.brand,
+            Device.model,
+            Device.status,
+            shown.c.step,
+            shown.c.gap,
+            shown.c.total,
+            last.created_at.label("since"),
+            last.action.label("last_action"),
+            User.name.label("last_actor"),
             Device.id.label("position"),
         )
         .join(shown, shown.c.device_id == Device.id)
         .join(last, sa.and_(last.device_id == Device.id, last.seq == Device.version))
         .outerjoin(User, User.id == last.actor_id)
-    )
-
-
-def _workshop_queue(per_step: int) -> sa.Result:
-    """The devices in the workshop: the step their log puts them at, longest wait first."""
-    return db.session.execute(_workshop_statement(per_step))
-
-
-@lru_cache(maxsize=8)
-def _workshop_statement(per_step: int) -> sa.Select:
-    """``_workshop_queue``'s statement, built once."""
-    flags = _workshop_flags()
-    last = aliased(DeviceEvent)
-    step = _step(flags).label("step")
-    ranked = (
-        sa.select(
-            *_shown_columns(
-                flags.c, last, step, sa.func.count().over(partition_by=step).label("total")
-            ),
-            flags.c.erasure_failed,
-            flags.c.diagnostics,
-            sa.func.row_number()
-            .over(partition_by=step, order_by=(last.created_at, flags.c.device_id))
-            .label("position"),
-        )
-        .select_from(flags)
-        .join(last, sa.and_(last.device_id == flags.c.device_id, last.seq == flags.c.version))
-        .outerjoin(User, User.id == last.actor_id)
-        .subquery()
-    )
-    return (
-        sa.select(ranked)
-        .where(ranked.c.position <= per_step)
-        .order_by(ranked.c.step, ranked.c.position)
     )
 
 
@@ -327,8 +210,7 @@ def devices_at_step(step: str) -> sa.ColumnElement:
     """A condition on ``Device``: the device waits at workshop ``step`` (the board's rule)."""
     if step in STATUS_STEPS:  # its state alone decides
         return Device.status.in_(STATUS_STEPS[step])
-    flags = _workshop_flags()  # of the devices in the workshop only
-    return Device.id.in_(sa.select(flags.c.device_id).where(_step(flags) == step))
+    return Device.readiness_gap.in_([gap for gap, at in GAP_STEPS.items() if at == step])
 
 
 def step_filter() -> tuple[dict, Callable[[str], sa.ColumnElement]]:

@@ -1,6 +1,7 @@
 """The action service: events, guards, conflicts, and the append-only log."""
 
 import threading
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -127,6 +128,34 @@ def test_integrity_finds_a_state_that_does_not_match_its_log(make_device):
     problems = list(services.check_integrity())
     assert [(tag, stored) for tag, stored, _ in problems] == [(bad.asset_tag, "ready")]
     assert good.asset_tag not in {tag for tag, _, _ in problems}
+
+
+def test_integrity_finds_a_readiness_gap_or_a_last_event_its_log_does_not_give(make_device):
+    fresh, ready, kept = (
+        make_device("in_workshop"),
+        make_device("ready"),
+        make_device("in_workshop"),
+    )
+    assert fresh.readiness_gap == "erasure" and ready.readiness_gap is None
+    long_ago = datetime(2020, 1, 6, 9, tzinfo=UTC)
+    db.session.execute(sa.update(Device).where(Device.id == fresh.id).values(readiness_gap="grade"))
+    db.session.execute(
+        sa.update(Device)
+        .where(Device.id == ready.id)
+        .values(readiness_gap="", last_event_at=long_ago)
+    )
+    db.session.commit()
+    problems = {(tag, stored, replayed) for tag, stored, replayed in services.check_integrity()}
+    assert problems == {
+        (fresh.asset_tag, "readiness gap 'grade'", "'erasure'"),
+        (
+            ready.asset_tag,
+            f"last event at {long_ago}",
+            str(services.events_of(ready)[-1].created_at),
+        ),
+        (ready.asset_tag, "readiness gap ''", "None"),
+    }
+    assert kept.asset_tag not in {tag for tag, _, _ in problems}
 
 
 def test_two_concurrent_actions_on_one_device_cannot_both_win(app, make_device):

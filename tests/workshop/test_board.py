@@ -197,7 +197,14 @@ def test_mediators_do_not_see_the_board(client, login):
     assert client.get("/workshop").status_code == 403
 
 
-def test_the_columns_a_state_decides_are_read_from_an_index(app_ctx):
-    """At 100,000 devices, scanning the table for the oldest 12 received cost a second."""
-    plan = query_plan(board._status_statement(12).params(to_start_total=0, ready_total=0))
-    assert not [line for line in plan if sequential_scan(line, "devices") or sorts(line)], plan
+def test_every_column_is_read_from_an_index(app_ctx):
+    """At 100,000 devices, scanning the table for the oldest 12 received cost a second, and
+    working out the step of the 1,265 devices at the bench from their logs 50 ms."""
+    totals = {f"{step}_total": 0 for step in board.STEPS}
+    plan = query_plan(board._queue_statement(12).params(**totals))
+    scans = [
+        line
+        for line in plan
+        if sequential_scan(line, "devices") or sequential_scan(line, "device_events") or sorts(line)
+    ]
+    assert not scans, plan
