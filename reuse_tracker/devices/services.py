@@ -229,14 +229,17 @@ def check_integrity(batch_size: int = 5000) -> Iterable[tuple[str, str, str]]:
         .execution_options(yield_per=batch_size)
     )
     rows = db.session.execute(statement)
+    named = set()  # a device is named once, by its first mismatch
     for (tag, status, version, last_event_at), group in groupby(rows, key=lambda r: r[:4]):
         events = [(seq, action, at) for *_, seq, action, at in group if seq is not None]
         problem = _replay_problem(status, version, [(seq, action) for seq, action, _ in events])
         if problem:
+            named.add(tag)
             yield tag, status, problem
         elif events and events[-1][2] != last_event_at:
+            named.add(tag)
             yield tag, f"last event at {last_event_at}", str(events[-1][2])
-    yield from _gap_problems(batch_size)
+    yield from (problem for problem in _gap_problems(batch_size) if problem[0] not in named)
 
 
 def _replay_problem(status: str, version: int, events: list[tuple[int, str]]) -> str | None:

@@ -142,7 +142,7 @@ def test_integrity_finds_a_readiness_gap_or_a_last_event_its_log_does_not_give(m
     db.session.execute(
         sa.update(Device)
         .where(Device.id == ready.id)
-        .values(readiness_gap="", last_event_at=long_ago)
+        .values(readiness_gap="", last_event_at=long_ago)  # named once, by its first mismatch
     )
     db.session.commit()
     problems = {(tag, stored, replayed) for tag, stored, replayed in services.check_integrity()}
@@ -153,7 +153,6 @@ def test_integrity_finds_a_readiness_gap_or_a_last_event_its_log_does_not_give(m
             f"last event at {long_ago}",
             str(services.events_of(ready)[-1].created_at),
         ),
-        (ready.asset_tag, "readiness gap ''", "None"),
     }
     assert kept.asset_tag not in {tag for tag, _, _ in problems}
 
