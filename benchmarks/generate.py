@@ -27,7 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from reuse_tracker.devices.lifecycle import TYPES_WITHOUT_STORAGE, WorkshopEvent, missing_for_ready
+from reuse_tracker.devices import lifecycle
 
 CHUNK = 5_000
 TYPES = (("laptop", 70), ("desktop", 18), ("tablet", 7), ("monitor", 5))
@@ -517,12 +517,10 @@ def readiness_gap(device_type: str, status: str, events: list) -> str | None:
     """``Device.readiness_gap``: what a device in the workshop lacks first, by the app's rule."""
     if status != "in_workshop":
         return None
-    entered = max(i for i, (action, *_) in enumerate(events) if action == "start_reconditioning")
-    since = [
-        WorkshopEvent(action, payload) for action, _f, _t, payload, _d in events[entered + 1 :]
-    ]
-    missing = missing_for_ready(since, has_storage=device_type not in TYPES_WITHOUT_STORAGE)
-    return missing[0] if missing else ""
+    log = [lifecycle.WorkshopEvent(action, payload) for action, _f, _t, payload, _d in events]
+    return lifecycle.readiness_gap(
+        log, has_storage=device_type not in lifecycle.TYPES_WITHOUT_STORAGE
+    )
 
 
 ORDER = (

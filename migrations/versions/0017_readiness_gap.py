@@ -7,7 +7,7 @@ Create Date: 2026-12-02 19:30:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-from reuse_tracker.devices.lifecycle import TYPES_WITHOUT_STORAGE, WorkshopEvent, missing_for_ready
+from reuse_tracker.devices.lifecycle import TYPES_WITHOUT_STORAGE, WorkshopEvent, readiness_gap
 
 
 # revision identifiers, used by Alembic.
@@ -77,14 +77,11 @@ def _fill_gaps():
     logs: dict[int, tuple[str, list[WorkshopEvent]]] = {}
     for device_id, kind, action, payload in rows:
         _, log = logs.setdefault(device_id, (kind, []))
-        if action == 'start_reconditioning':
-            log.clear()
-        else:
-            log.append(WorkshopEvent(action, payload or {}))
-    gaps = []
-    for device_id, (kind, log) in logs.items():
-        missing = missing_for_ready(log, has_storage=kind not in TYPES_WITHOUT_STORAGE)
-        gaps.append({'device': device_id, 'gap': missing[0] if missing else ''})
+        log.append(WorkshopEvent(action, payload or {}))
+    gaps = [
+        {'device': device_id, 'gap': readiness_gap(log, has_storage=kind not in TYPES_WITHOUT_STORAGE)}
+        for device_id, (kind, log) in logs.items()
+    ]
     if gaps:
         connection.execute(
             devices.update()

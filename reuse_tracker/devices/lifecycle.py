@@ -7,7 +7,7 @@ integrity check (replaying a device's event log).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -161,6 +161,22 @@ def missing_for_ready(
     if not graded:
         missing.append("grade")
     return missing
+
+
+#: ``readiness_gap`` of a device in the workshop that lacks nothing.
+NOTHING_MISSING = ""
+
+
+def readiness_gap(log: Sequence[WorkshopEvent], *, has_storage: bool = True) -> str:
+    """Return what a device in the workshop lacks first (``NOTHING_MISSING``: nothing).
+
+    ``log`` is its events, oldest first: the whole log or those since it last entered the
+    workshop (``missing_for_ready`` reads the events after the last ``start_reconditioning``).
+    """
+    starts = [i for i, event in enumerate(log) if event.action == "start_reconditioning"]
+    since = log[starts[-1] + 1 :] if starts else log
+    missing = missing_for_ready(since, has_storage=has_storage)
+    return missing[0] if missing else NOTHING_MISSING
 
 
 def erasure_counts(payload: Mapping) -> bool:

@@ -58,10 +58,6 @@ def workshop_events(device: Device) -> list[WorkshopEvent]:
     return [WorkshopEvent(action, payload or {}) for action, payload in rows]
 
 
-#: ``Device.readiness_gap`` of a device in the workshop that lacks nothing.
-NOTHING_MISSING = ""
-
-
 def gap_after(
     device: Device, action: str, payload: Mapping[str, Any], to_status: str
 ) -> str | None:
@@ -77,8 +73,7 @@ def gap_after(
         with db.session.no_autoflush:  # the device's pending change is not written yet
             events = workshop_events(device)
         events.append(WorkshopEvent(action, payload))
-    missing = lifecycle.missing_for_ready(events, has_storage=has_storage(device.type))
-    return missing[0] if missing else NOTHING_MISSING
+    return lifecycle.readiness_gap(events, has_storage=has_storage(device.type))
 
 
 def missing_codes(device: Device) -> list[str]:

@@ -279,12 +279,7 @@ def _gap_problems(batch_size: int) -> Iterable[tuple[str, str, str]]:
         log = [lifecycle.WorkshopEvent(action, payload or {}) for *_, action, payload in group]
         expected = None
         if status == lifecycle.Status.IN_WORKSHOP:
-            starts = [i for i, event in enumerate(log) if event.action == "start_reconditioning"]
-            entered = starts[-1] if starts else -1
-            missing = lifecycle.missing_for_ready(
-                log[entered + 1 :], has_storage=readiness.has_storage(kind)
-            )
-            expected = missing[0] if missing else readiness.NOTHING_MISSING
+            expected = lifecycle.readiness_gap(log, has_storage=readiness.has_storage(kind))
         if gap != expected:
             yield tag, f"readiness gap {gap!r}", repr(expected)
 

@@ -20,9 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from reuse_tracker.auth.models import User
-from reuse_tracker.devices.lifecycle import Status
+from reuse_tracker.devices.lifecycle import NOTHING_MISSING, Status
 from reuse_tracker.devices.models import Device, DeviceEvent
-from reuse_tracker.devices.readiness import NOTHING_MISSING
 from reuse_tracker.devices.stock import counts_by_status_and_type
 from reuse_tracker.extensions import db
 from reuse_tracker.i18n import lazy_gettext as _l

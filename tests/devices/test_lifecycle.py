@@ -146,3 +146,16 @@ def test_a_monitor_needs_no_erasure_but_a_failed_one_still_counts():
     assert lifecycle.missing_for_ready([failed, DIAG_OK, GRADED], has_storage=False) == [
         "erasure_failed"
     ]
+
+
+def test_the_readiness_gap_reads_only_the_last_stay_in_the_workshop():
+    start = WorkshopEvent("start_reconditioning", {})
+    first_stay = [start, ERASED, DIAG_OK, GRADED, WorkshopEvent("mark_ready", {})]
+    back = [WorkshopEvent("return_device", {}), start]
+
+    assert lifecycle.readiness_gap(first_stay[:4]) == lifecycle.NOTHING_MISSING
+    # Back from a loan, the first stay's erasure no longer counts.
+    assert lifecycle.readiness_gap([*first_stay, *back, DIAG_OK]) == "erasure"
+    assert lifecycle.readiness_gap([*first_stay, *back, ERASED], has_storage=False) == (
+        "diagnostics"
+    )
