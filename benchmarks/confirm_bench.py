@@ -2,13 +2,13 @@
 
 Run from the repository root, on a database made by ``benchmarks/generate.py``::
 
-    python benchmarks/confirm_bench.py --database-url URL [--families 1000] [--repeat 3]
+    python benchmarks/confirm_bench.py --database-url URL [--families N] [--repeat 3]
 
-The generated programme has no family waiting (every one had its loan), so each run refers
-``--families`` copies of existing families to the newest wave, then times the proposal and
-its confirmation (``loans.services.confirm_proposal``: the proposal recomputed, one reserve
-action a pair, the state summary written at the end), counts the statements sent, and rolls
-everything back: the database is left as it was. Median of N runs.
+The generated programme has families waiting for its newest wave (a twentieth of them: 1,000 at
+100,000 devices); ``--families N`` refers N more copies of existing families to it. Each run
+times the proposal and its confirmation (``loans.services.confirm_proposal``: the proposal
+recomputed, one reserve action a pair, the state summary written at the end), counts the
+statements sent, and rolls everything back: the database is left as it was. Median of N runs.
 """
 
 from __future__ import annotations
@@ -37,15 +37,16 @@ COPIED = (
 
 
 def one_run(families: int) -> tuple[int, float, float, int]:
-    """Refer, propose, confirm, roll back: (pairs, proposal s, confirmation s, statements)."""
+    """Refer the copies, propose, confirm, roll back: (pairs, proposal s, confirm s, statements)."""
     wave = db.session.scalars(sa.select(Wave).order_by(Wave.id.desc())).first()
-    db.session.execute(
-        sa.text(
-            f"INSERT INTO families (reference, wave_id, {COPIED}) "
-            f"SELECT 'BENCH-' || id, :wave, {COPIED} FROM families ORDER BY id LIMIT :n"
-        ),
-        {"wave": wave.id, "n": families},
-    )
+    if families:
+        db.session.execute(
+            sa.text(
+                f"INSERT INTO families (reference, wave_id, {COPIED}) "
+                f"SELECT 'BENCH-' || id, :wave, {COPIED} FROM families ORDER BY id LIMIT :n"
+            ),
+            {"wave": wave.id, "n": families},
+        )
     sent = []
 
     def count(conn, cursor, statement, parameters, context, executemany):
@@ -70,7 +71,7 @@ def one_run(families: int) -> tuple[int, float, float, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--families", type=int, default=1000)
+    parser.add_argument("--families", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args(argv)
     app = create_app({"SQLALCHEMY_DATABASE_URI": options.database_url})

@@ -102,7 +102,13 @@ def page_rows(app, repeat: int) -> list[Row]:
 
         return call
 
-    tag, serial, wave = probe["tag"], probe["serial"], probe["wave"]
+    tag, serial, wave, waiting = probe["tag"], probe["serial"], probe["wave"], probe["waiting"]
+    # A family waits for a wave it is referred to until it holds a loan there or elsewhere.
+    waiting_families = (
+        "FROM families WHERE wave_id = :wave AND NOT EXISTS (SELECT 1 FROM loans"
+        " WHERE loans.family_id = families.id AND (loans.status IN ('reserved', 'on_loan')"
+        " OR (loans.wave_id = :wave AND loans.status != 'cancelled')))"
+    )
     device_list = "SELECT id, asset_tag, type, brand, model, status FROM devices"
     cases = [
         (
@@ -199,6 +205,20 @@ def page_rows(app, repeat: int) -> list[Row]:
             ),
         ),
         (
+            "wave page, families waiting",
+            get(f"/waves/{waiting}"),
+            sql(
+                "SELECT * FROM waves WHERE id = :wave",
+                f"SELECT COUNT(*) {waiting_families}",
+                f"SELECT id, reference, referred_on {waiting_families}"
+                " ORDER BY referred_on, id LIMIT 50",
+                # The proposal pairs as many ready devices as families wait, by type.
+                "SELECT id, type, grade FROM devices WHERE status = 'ready'"
+                f" ORDER BY status_changed_at, id LIMIT (SELECT COUNT(*) {waiting_families})",
+                wave=waiting,
+            ),
+        ),
+        (
             "families",
             get("/families"),
             sql(
@@ -276,7 +296,8 @@ def page_rows(app, repeat: int) -> list[Row]:
 
 
 def _probe(db) -> dict[str, object]:
-    """A device in the middle of the table, its serial, and the wave with most families."""
+    """A device in the middle of the table, its serial, the wave with most loans and the one
+    with most families waiting."""
     with db.engine.connect() as connection:
         middle = connection.scalar(sa.text("SELECT COUNT(*) FROM devices")) // 2
         tag, serial = connection.execute(
@@ -289,7 +310,14 @@ def _probe(db) -> dict[str, object]:
                 "GROUP BY waves.id ORDER BY COUNT(loans.id) DESC, waves.id LIMIT 1"
             )
         )
-    return {"tag": tag, "serial": serial, "wave": wave}
+        waiting = connection.scalar(
+            sa.text(
+                "SELECT wave_id FROM families WHERE wave_id IS NOT NULL AND NOT EXISTS"
+                " (SELECT 1 FROM loans WHERE loans.family_id = families.id)"
+                " GROUP BY wave_id ORDER BY COUNT(*) DESC, wave_id LIMIT 1"
+            )
+        )
+    return {"tag": tag, "serial": serial, "wave": wave, "waiting": waiting or wave}
 
 
 # -- 2 and 3. throughput and memory under gunicorn --------------------------------------------

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from benchmarks import generate
 from reuse_tracker.devices.services import check_integrity
 from reuse_tracker.extensions import db
+from reuse_tracker.loans import queries
 
 
 def test_the_generated_programme_replays_and_its_loans_match_the_devices(app_ctx, client, login):
@@ -36,6 +37,17 @@ def test_the_generated_programme_replays_and_its_loans_match_the_devices(app_ctx
         )
     )
     assert mismatched == 0
+    # The coordinator's morning: families wait for the open waves, a twentieth for the newest.
+    newest = db.session.scalar(sa.text("SELECT MAX(id) FROM waves WHERE is_open"))
+    assert queries.waiting_count(newest) == 120 // 20
+    # A family with a loan is referred to its loan's wave, as the reservation leaves it.
+    assert not db.session.scalar(
+        sa.text(
+            "SELECT COUNT(*) FROM loans JOIN families ON families.id = loans.family_id"
+            " WHERE loans.status IN ('reserved', 'on_loan')"
+            " AND families.wave_id IS DISTINCT FROM loans.wave_id"
+        )
+    )
     login("admin")
     tags = db.session.execute(
         sa.text("SELECT MIN(asset_tag) FROM devices GROUP BY status")
