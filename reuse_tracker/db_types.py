@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.compiler import compiles
 
 #: JSON stored as JSONB on PostgreSQL, as text elsewhere.
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
@@ -26,6 +27,28 @@ class UTCDateTime(sa.TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+class byte_order(sa.sql.functions.FunctionElement):
+    """A text compared by its characters' code points, as Python compares ``str``.
+
+    SQLite compares texts so already (``BINARY``); PostgreSQL by the database's collation
+    unless told ``COLLATE "C"``. Usable in an index (``devices.models``) and in an ``ORDER
+    BY``, which then reads that index.
+    """
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(byte_order)
+def _byte_order(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(byte_order, "postgresql")
+def _byte_order_postgresql(element, compiler, **kw):
+    return f'{compiler.process(element.clauses, **kw)} COLLATE "C"'
 
 
 def utcnow() -> datetime:

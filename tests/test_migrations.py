@@ -180,3 +180,21 @@ def test_the_readiness_gap_revision_works_each_gap_out_from_its_log(migrated_app
     assert _indexes_of("devices") == indexes
     assert "ix_devices_model_key_pattern" in indexes
     assert list(services.check_integrity()) == []
+
+
+def test_the_ready_devices_index_orders_tags_by_code_point(migrated_app):
+    """Left out of the comparison above (SQLAlchemy does not reflect an index column's
+    collation): the revision builds the index the proposal reads in its order."""
+    flask_migrate.upgrade()
+
+    if db.engine.dialect.name == "postgresql":
+        query = "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
+    else:
+        query = "SELECT sql FROM sqlite_master WHERE name = :name"
+    with db.engine.connect() as connection:
+        definition = connection.scalar(sa.text(query), {"name": "ix_devices_status_type_grade"})
+    columns = "status, type, grade, status_changed_at, asset_tag"
+    if db.engine.dialect.name == "postgresql":
+        columns += ' COLLATE "C"'
+    assert definition.endswith(f"({columns})"), definition
+    assert "ix_devices_status_type" not in _indexes_of("devices")  # the index it replaces

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
-from reuse_tracker.db_types import JSONType, UTCDateTime, append_only, utcnow
+from reuse_tracker.db_types import JSONType, UTCDateTime, append_only, byte_order, utcnow
 from reuse_tracker.devices.lifecycle import Status
 from reuse_tracker.extensions import db
 from reuse_tracker.vocabulary import DeviceType, Grade
@@ -26,7 +26,6 @@ GRADES = tuple(Grade)
 class Device(db.Model):
     __tablename__ = "devices"
     __table_args__ = (
-        sa.Index("ix_devices_status_type", "status", "type"),
         sa.Index("ix_devices_donation_status", "donation_id", "status"),
         #: The oldest devices of a state first (the workshop board's queues).
         sa.Index("ix_devices_status_status_changed_at", "status", "status_changed_at", "id"),
@@ -123,6 +122,17 @@ sa.Index(
 )
 #: The device list's search by model (prefix, any case) and its sort by model.
 sa.Index("ix_devices_model_key", sa.func.upper(_columns.model))
+#: The ready devices of a type and grade in the order a wave's proposal takes them (ready the
+#: longest, then by tag): it reads as many as families wait, not the whole stock. It serves
+#: the counts by state and type too (its first two columns).
+sa.Index(
+    "ix_devices_status_type_grade",
+    _columns.status,
+    _columns.type,
+    _columns.grade,
+    _columns.status_changed_at,
+    byte_order(_columns.asset_tag),
+)
 #: PostgreSQL serves ``LIKE 'prefix%'`` from a btree only with the pattern operators (unless
 #: the database collates as "C"); SQLite reads them (plain there) or the others by range.
 for _name, _expression, _key in (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -80,6 +80,19 @@ def propose(families: Iterable[WaitingFamily], stock: Iterable[ReadyDevice]) -> 
         pairs.append(Pair(family.reference, device.asset_tag, device.device_type, device.grade))
     spare = tuple(device for shelf in shelves.values() for device in shelf)
     return Proposal(tuple(pairs), tuple(unserved), spare)
+
+
+def best_of(stock: Iterable[ReadyDevice], wanted: Mapping[str, int]) -> list[ReadyDevice]:
+    """Return, per device type, the ``wanted[type]`` best-ranked devices of ``stock``.
+
+    By type, then in the order ``propose`` serves them.
+    """
+    shelves: dict[str, list[ReadyDevice]] = defaultdict(list)
+    for device in sorted(stock, key=_device_rank):
+        shelf = shelves[device.device_type]
+        if len(shelf) < wanted.get(device.device_type, 0):
+            shelf.append(device)
+    return [device for kind in sorted(shelves) for device in shelves[kind]]
 
 
 def fingerprint(wave_id: int, pairs: Iterable[Pair]) -> str:

@@ -15,6 +15,7 @@ from reuse_tracker.errors import ConflictError, NotFoundError
 from reuse_tracker.extensions import db
 from reuse_tracker.loans import proposals, queries, services
 from reuse_tracker.loans.allocation import (
+    GRADE_ORDER,
     Pair,
     ReadyDevice,
     WaitingFamily,
@@ -24,6 +25,7 @@ from reuse_tracker.loans.allocation import (
     waiting_order,
 )
 from reuse_tracker.loans.models import Loan
+from tests.plans import query_plan, sequential_scan, sorts
 
 
 def family(ref: str, kind: str = "laptop", day: int = 1, position: int = 0) -> WaitingFamily:
@@ -207,7 +209,8 @@ def _random_programme(rng: random.Random, wave, make_family, ready_stock) -> Non
         ready_stock(
             number,
             kind,
-            grades=[rng.choice(("A", "B", "C", None)) for _ in range(number)],
+            # Ungraded, and grades the proposal does not rank ("0" sorts before A, "Z" after C).
+            grades=[rng.choice(("A", "B", "C", None, "0", "Z")) for _ in range(number)],
             since=[rng.choice(instants) for _ in range(number)],
             # Pre-printed labels of other shapes, where collations disagree on the order.
             tags=[
@@ -242,3 +245,12 @@ def test_the_proposal_ranked_by_the_database_is_the_pure_proposal(
     stock = proposals.ranked_stock(wanted)
     ready = {kind: sum(d.device_type == kind for d in every_ready) for kind in TYPES}
     assert len(stock) == sum(min(wanted[kind], ready[kind]) for kind in TYPES)
+
+
+@pytest.mark.parametrize("grade", [*GRADE_ORDER, None])
+def test_the_proposal_reads_the_ready_devices_it_pairs_from_an_index(app_ctx, grade):
+    """At 100,000 devices, ranking all 10,700 ready laptops for a wave of 1,000 families took
+    50 ms; the proposal reads each grade's first ones in rank order instead."""
+    plan = query_plan(proposals.ready_of_grade(grade, {"laptop": 1000, "tablet": 20}))
+    scans = [line for line in plan if sequential_scan(line, "devices") or sorts(line)]
+    assert not scans, plan
