@@ -87,7 +87,7 @@ def _ungraded() -> list[sa.ColumnElement]:
 
 
 def proposal_for(wave_id: int) -> allocation.Proposal:
-    """Match a wave's waiting list to the ready stock it needs (one query, then one a grade)."""
+    """Match a wave's waiting list (one query) to the ready stock it needs (one query a grade)."""
     families = waiting_families(wave_id)
     wanted: dict[str, int] = {}
     for family in families:
