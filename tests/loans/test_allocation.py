@@ -190,6 +190,38 @@ def test_a_confirmed_proposal_writes_the_state_summary_once_per_row(
     assert counts.mismatches() == {}
 
 
+def test_a_confirmation_reads_its_families_and_their_loans_at_once(
+    ready_device, make_wave, make_family, count_queries
+):
+    """A wave of 1,000 families: two queries, not a family and a loan look-up a reservation
+    (2,000 of the 5,000 statements)."""
+    wave = make_wave()
+    pairs = [(make_family(wave).reference, ready_device().asset_tag) for _ in range(4)]
+    with count_queries() as sent:
+        assert services.apply_proposal(wave, pairs, None) == 4
+    reads = [s for s in sent if s.lstrip().startswith("SELECT") and "families" in s]
+    assert len(reads) == 2, reads  # the families, and which of them hold a loan
+    assert [loan.status for loan in db.session.scalars(sa.select(Loan))] == ["reserved"] * 4
+
+
+def test_a_family_twice_in_a_confirmation_is_refused_at_its_second_line(
+    ready_device, make_wave, make_family
+):
+    wave = make_wave()
+    twice, other = make_family(wave), make_family(wave)
+    devices = [ready_device() for _ in range(3)]
+    pairs = [
+        (twice.reference, devices[0].asset_tag),
+        (other.reference, devices[1].asset_tag),
+        (twice.reference, devices[2].asset_tag),
+    ]
+    with pytest.raises(ConflictError) as refused:
+        services.apply_proposal(wave, pairs, None)
+    assert "Line 3" in refused.value.message and "already has a device" in refused.value.message
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Loan)) == 0
+
+
 TYPES = ("laptop", "desktop", "tablet")
 
 
