@@ -183,8 +183,10 @@ class Generator:
     def families(self) -> None:
         rng, plan = self.rng, self.plan
         self.waves_of_school: dict[int, list[int]] = {}
+        self.schools_of_wave: dict[int, list[int]] = {}
         for link in self.rows["wave_schools"]:
             self.waves_of_school.setdefault(link["school_id"], []).append(link["wave_id"])
+            self.schools_of_wave.setdefault(link["wave_id"], []).append(link["school_id"])
         schools = [row["id"] for row in self.rows["schools"] if row["id"] in self.waves_of_school]
         waiting = self.waiting_slots()
         for index in range(1, plan.families + 1):
@@ -242,9 +244,6 @@ class Generator:
         A twentieth of the families wait for the newest wave (1,000 at 100,000 devices: the
         coordinator's morning before a distribution), a hundredth for each other open wave.
         """
-        self.schools_of_wave: dict[int, list[int]] = {}
-        for link in self.rows["wave_schools"]:
-            self.schools_of_wave.setdefault(link["wave_id"], []).append(link["school_id"])
         open_waves = sorted(
             (row["id"] for row in self.rows["waves"] if row["is_open"]), reverse=True
         )
@@ -383,7 +382,7 @@ class Generator:
                 if at_bench and action != "grade" and rng.random() < 0.05:
                     done = {**done, "result": "failed"}  # to do again, or a part to change
                 log(action, payload=done, days=rng.randrange(0, 3))
-            if state == "in_workshop" and loans_left == 0:
+            if at_bench:
                 break
             log("mark_ready", "ready", {}, days=rng.randrange(0, 5))
             if loans_left == 0 and state in {"ready", "recycled"}:
