@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, url_for
 
+from reuse_tracker import database
 from reuse_tracker.api import bp, parsing, serializers
 from reuse_tracker.api.openapi import build_spec
 from reuse_tracker.auth.access import EDIT_INTAKE, READ, current_actor, roles_required
@@ -56,6 +57,7 @@ def donation(donation_id: int) -> Response:
 
 
 @bp.get("/devices/<asset_tag>")
+@database.reads_only
 @roles_required(*READ)
 def device(asset_tag: str) -> Response:
     """Return a device, the actions the caller may perform on it now, and its history."""

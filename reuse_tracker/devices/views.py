@@ -152,6 +152,7 @@ def index():
 
 
 @bp.route("/d/<asset_tag>")
+@database.reads_only
 @roles_required(*READ)
 def short(asset_tag: str):
     """The address the QR code carries: opens the device page."""
@@ -166,6 +167,7 @@ def _load(asset_tag: str) -> Device:
 
 
 @bp.route("/devices/<asset_tag>")
+@database.reads_only
 @roles_required(*READ)
 def detail(asset_tag: str):
     return _render_detail(_load(asset_tag))
