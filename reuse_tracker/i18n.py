@@ -22,7 +22,7 @@ from flask_babel import (
 )
 from flask_babel import _get_current_context as babel_context
 from flask_babel.speaklater import LazyString
-from jinja2 import pass_context, pass_eval_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 LANGUAGES = {"fr": "Français", "en": "English"}

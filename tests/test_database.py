@@ -33,9 +33,7 @@ def _autocommit(dbapi_connection) -> bool:
     return dbapi_connection.autocommit
 
 
-def test_a_scan_look_up_reads_outside_a_transaction_on_postgresql_only(
-    client, login, make_device
-):
+def test_a_scan_look_up_reads_outside_a_transaction_on_postgresql_only(client, login, make_device):
     # PostgreSQL: no BEGIN and ROLLBACK round trips for a look-up; the pooled connection is
     # handed back in a transaction's mode, so the write that follows is one transaction.
     login("workshop")
