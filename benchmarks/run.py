@@ -103,11 +103,13 @@ def page_rows(app, repeat: int) -> list[Row]:
         return call
 
     tag, serial, wave, waiting = probe["tag"], probe["serial"], probe["wave"], probe["waiting"]
-    # A family waits for a wave it is referred to until it holds a loan there or elsewhere.
+    # A family waits for a wave it is referred to until it holds a loan there or elsewhere
+    # (two NOT EXISTS, each an index look-up a family, as the application asks).
     waiting_families = (
         "FROM families WHERE wave_id = :wave AND NOT EXISTS (SELECT 1 FROM loans"
-        " WHERE loans.family_id = families.id AND (loans.status IN ('reserved', 'on_loan')"
-        " OR (loans.wave_id = :wave AND loans.status != 'cancelled')))"
+        " WHERE loans.family_id = families.id AND loans.status IN ('reserved', 'on_loan'))"
+        " AND NOT EXISTS (SELECT 1 FROM loans WHERE loans.family_id = families.id"
+        " AND loans.wave_id = :wave AND loans.status != 'cancelled')"
     )
     device_list = "SELECT id, asset_tag, type, brand, model, status FROM devices"
     cases = [

@@ -259,14 +259,20 @@ def has_active_loan(family: Family) -> bool:
 
 def waiting_statement(wave_id: int) -> sa.Select:
     """Select the families waiting for a device in a wave, in referral order."""
-    # NOT EXISTS looks each family's loans up by its index; NOT IN listed every active loan
-    # of the programme first (19,000 at 100,000 devices: 40 ms instead of 1 ms on SQLite).
-    served = sa.exists().where(
+    # Two NOT EXISTS, each read from an index a family: a running loan anywhere (the partial
+    # index of a family's running loan; its statuses written into the SQL, as the index's
+    # condition is, for SQLite to match it) and a loan of this wave ((family_id, wave_id)).
+    # As one OR, PostgreSQL hashed every running loan of the programme first (16,600 at
+    # 100,000 devices) and SQLite read each family's loans; NOT IN listed them all (40 ms
+    # instead of 1 ms on SQLite).
+    running = sa.exists().where(
         Loan.family_id == Family.id,
-        sa.or_(
-            sa.and_(Loan.wave_id == wave_id, Loan.status != LoanStatus.CANCELLED),
-            Loan.status.in_(ACTIVE_LOAN_STATUSES),
-        ),
+        Loan.status.in_([sa.literal(s.value, literal_execute=True) for s in ACTIVE_LOAN_STATUSES]),
+    )
+    in_this_wave = sa.exists().where(
+        Loan.family_id == Family.id,
+        Loan.wave_id == wave_id,
+        Loan.status != LoanStatus.CANCELLED,
     )
     return (
         sa.select(Family)
@@ -274,7 +280,8 @@ def waiting_statement(wave_id: int) -> sa.Select:
             Family.wave_id == wave_id,
             Family.needs_computer,
             Family.pseudonymised_at.is_(None),
-            ~served,
+            ~running,
+            ~in_this_wave,
         )
         .order_by(Family.referred_on, Family.id)
     )

@@ -169,10 +169,12 @@ class Loan(db.Model):
         ),
         #: The overdue loans in order, with their families, from the index alone.
         sa.Index("ix_loans_status_due_on_id_family_id", "status", "due_on", "id", "family_id"),
+        #: A family's loans, and its loan of a wave (the waiting list's second NOT EXISTS).
+        sa.Index("ix_loans_family_id_wave_id", "family_id", "wave_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"))
     device_id: Mapped[int] = mapped_column(sa.ForeignKey("devices.id"), index=True)
     wave_id: Mapped[int | None] = mapped_column(sa.ForeignKey("waves.id"), index=True)
     #: reserved, on_loan, returned, lost, transferred or cancelled.

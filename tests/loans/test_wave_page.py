@@ -229,3 +229,63 @@ def test_a_big_wave_page_runs_the_queries_and_weighs_the_html_of_one_page(
     assert "Confirm 300 reservations" in html
     # One page of rows more than the small wave's three: about 600 bytes a family.
     assert sizes[1] - sizes[0] < (PER_PAGE - 3) * 1_000, sizes
+
+
+def test_the_waiting_list_leaves_out_the_families_served_here_or_holding_a_loan(
+    client, login, make_wave, make_family, make_device
+):
+    wave, other = make_wave({"laptop": 9}), make_wave({"laptop": 9})
+    names = ("new", "returned here", "cancelled here", "lent elsewhere", "returned elsewhere")
+    families = {name: make_family(wave) for name in names}
+    device = make_device("received")  # the loans' history, written as the query reads it
+    for name, in_wave, status in [
+        ("returned here", wave, "returned"),
+        ("cancelled here", wave, "cancelled"),
+        ("lent elsewhere", other, "on_loan"),
+        ("returned elsewhere", other, "returned"),
+    ]:
+        db.session.add(
+            Loan(
+                family_id=families[name].id, device_id=device.id, wave_id=in_wave.id, status=status
+            )
+        )
+    db.session.commit()
+    login("coordinator")
+    expected = [
+        families[name].reference for name in ("new", "cancelled here", "returned elsewhere")
+    ]
+    assert _waiting_list(client.get(f"/waves/{wave.id}").text) == expected
+
+
+def test_the_waiting_list_reads_each_familys_loans_from_indexes(
+    client, login, big_wave, ready_stock
+):
+    # As the wave page sends it: the running loans' condition is written into the SQL, for
+    # SQLite to read the partial index of a family's running loan.
+    login("coordinator")
+    wave, _families = big_wave(3)
+    ready_stock(3)
+    sent = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("SELECT families.reference"):
+            sent.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        assert client.get(f"/waves/{wave.id}").status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", keep)
+    ((statement, parameters),) = sent
+    connection = db.session.connection()
+    if db.engine.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        plan = "\n".join(
+            row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+        )
+        assert "Seq Scan on loans" not in plan, plan
+    else:
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        plan = "\n".join(row[-1] for row in rows)
+        assert "SEARCH loans USING INDEX uq_loans_family_id (family_id=?)" in plan, plan
+        assert "ix_loans_family_id_wave_id (family_id=? AND wave_id=?)" in plan, plan
