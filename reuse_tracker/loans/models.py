@@ -174,7 +174,7 @@ class Loan(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"))
+    family_id: Mapped[int] = mapped_column(sa.ForeignKey("families.id"), index=True)
     device_id: Mapped[int] = mapped_column(sa.ForeignKey("devices.id"), index=True)
     wave_id: Mapped[int | None] = mapped_column(sa.ForeignKey("waves.id"), index=True)
     #: reserved, on_loan, returned, lost, transferred or cancelled.
