@@ -4,7 +4,11 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from reuse_tracker.devices import views
 from reuse_tracker.devices.models import Device
 from tests.conftest import PATHS
 
@@ -183,3 +187,16 @@ def test_a_page_shows_as_many_devices_as_asked_up_to_200(client, login, make_don
 
     assert shown(150) == 150  # more than Flask-SQLAlchemy's own cap of 100
     assert shown(5000) == 200  # the list's maximum
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    tag=st.from_regex(r"[A-Z0-9-]{1,12}", fullmatch=True)
+    | st.text(min_size=1, max_size=12).filter(lambda text: "/" not in text),
+    script_root=st.sampled_from(["", "/reuse"]),
+)
+def test_a_device_link_is_the_address_url_for_builds(app, tag, script_root):
+    # Lists build their device links from a start found once a request (devices.views).
+    with app.test_request_context("/devices", environ_base={"SCRIPT_NAME": script_root}):
+        assert views.device_url(tag) == url_for("devices.detail", asset_tag=tag)
+        assert views.device_url(tag) == url_for("devices.detail", asset_tag=tag)  # kept start
