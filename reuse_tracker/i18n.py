@@ -146,7 +146,7 @@ def _local(value: datetime, zone: tzinfo) -> datetime:
 def day(value: date | datetime, fmt: str = "medium") -> str:
     """Flask-Babel's ``format_date`` (a moment's day in the user's time zone), its patterns
     parsed once, the zone found once a request and each day written once per language and
-    format (23 → 3 µs: 50 of them in a list, most of them the same few days)."""
+    format (23 → 4–7 µs: 50 of them in a list, most of them the same few days)."""
     if fmt not in NAMED_FORMATS:
         return format_date(value, fmt)
     _locale, name, zone = _formatting()
@@ -193,8 +193,8 @@ def _elapsed(locale: str, unit: str, count: int) -> str:
 
 # The templates' translation functions, with Jinja's "newstyle" meaning (the translation is
 # always a format string, its variables escaped in an HTML template) but called directly:
-# Jinja's own go through three calls of the template context each (a list of 50 devices:
-# 100 translations, 1.6 ms → 0.5 ms).
+# Jinja's own go through three calls of the template context each (12 → 9 µs a string; a
+# list of 50 devices has 100).
 
 
 @pass_eval_context

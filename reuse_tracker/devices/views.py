@@ -57,8 +57,8 @@ _PLAIN_TAG = re.compile(r"[A-Z0-9-]+")
 def device_url(asset_tag: str) -> str:
     """``url_for("devices.detail", asset_tag=...)``, its start built once a request.
 
-    Lists link every row to its device: built by the URL map, an address costs 13 µs in a
-    template, 1 µs here. A tag of any other character goes through ``url_for``.
+    Lists link every row to its device: built by the URL map, an address costs 12 µs in a
+    template, 3 µs here. A tag of any other character goes through ``url_for``.
     """
     if not _PLAIN_TAG.fullmatch(asset_tag):
         return url_for("devices.detail", asset_tag=asset_tag)
