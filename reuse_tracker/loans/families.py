@@ -17,6 +17,7 @@ from reuse_tracker.extensions import db
 from reuse_tracker.i18n import lazy_gettext as _l
 from reuse_tracker.loans import search
 from reuse_tracker.loans.models import (
+    ACTIVE_LOAN,
     ACTIVE_LOAN_STATUSES,
     CLASSES,
     NEEDS,
@@ -260,15 +261,12 @@ def has_active_loan(family: Family) -> bool:
 def waiting_statement(wave_id: int) -> sa.Select:
     """Select the families waiting for a device in a wave, in referral order."""
     # Two NOT EXISTS, each read from an index a family: a running loan anywhere (the partial
-    # index of a family's running loan; its statuses written into the SQL, as the index's
-    # condition is, for SQLite to match it) and a loan of this wave ((family_id, wave_id)).
+    # index of a family's running loan, with the index's own condition, which SQLite must
+    # find written the same to use it) and a loan of this wave ((family_id, wave_id)).
     # As one OR, PostgreSQL hashed every running loan of the programme first (16,600 at
     # 100,000 devices) and SQLite read each family's loans; NOT IN listed them all (40 ms
     # instead of 1 ms on SQLite).
-    running = sa.exists().where(
-        Loan.family_id == Family.id,
-        Loan.status.in_([sa.literal(s.value, literal_execute=True) for s in ACTIVE_LOAN_STATUSES]),
-    )
+    running = sa.exists().where(Loan.family_id == Family.id, ACTIVE_LOAN)
     in_this_wave = sa.exists().where(
         Loan.family_id == Family.id,
         Loan.wave_id == wave_id,
