@@ -197,25 +197,28 @@ def _elapsed(locale: str, unit: str, count: int) -> str:
 # list of 50 devices has 100).
 
 
+def _newstyle(eval_ctx, text: str, variables: dict) -> str:
+    """A translation as Jinja's "newstyle" functions answer it: always a format string, its
+    variables escaped in an HTML template."""
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+
 @pass_eval_context
 def _template_gettext(__eval_ctx, __string, **variables):
-    text = catalogue().ugettext(__string)
-    return (Markup(text) if __eval_ctx.autoescape else text) % variables
+    return _newstyle(__eval_ctx, catalogue().ugettext(__string), variables)
 
 
 @pass_eval_context
 def _template_ngettext(__eval_ctx, __singular, __plural, __num, **variables):
     # ``num`` written as the user's language writes numbers ("10 000 équipements").
     variables.setdefault("num", format_decimal(__num))
-    text = catalogue().ungettext(__singular, __plural, __num)
-    return (Markup(text) if __eval_ctx.autoescape else text) % variables
+    return _newstyle(__eval_ctx, catalogue().ungettext(__singular, __plural, __num), variables)
 
 
 @pass_eval_context
 def _template_pgettext(__eval_ctx, __context, __string, **variables):
     variables.setdefault("context", __context)
-    text = catalogue().upgettext(__context, __string)
-    return (Markup(text) if __eval_ctx.autoescape else text) % variables
+    return _newstyle(__eval_ctx, catalogue().upgettext(__context, __string), variables)
 
 
 @pass_eval_context
@@ -223,7 +226,7 @@ def _template_npgettext(__eval_ctx, __context, __singular, __plural, __num, **va
     variables.setdefault("context", __context)
     variables.setdefault("num", format_decimal(__num))
     text = catalogue().unpgettext(__context, __singular, __plural, __num)
-    return (Markup(text) if __eval_ctx.autoescape else text) % variables
+    return _newstyle(__eval_ctx, text, variables)
 
 
 def register_i18n(app: Flask, babel: Babel) -> None:
