@@ -103,6 +103,19 @@ def page_rows(app, repeat: int) -> list[Row]:
         return call
 
     tag, serial, wave, waiting = probe["tag"], probe["serial"], probe["wave"], probe["waiting"]
+    # What a wave's page prints for any wave: the wave, the ready devices by type, the wave's
+    # devices by type and its loans by school and state.
+    wave_figures = (
+        "SELECT * FROM waves WHERE id = :wave",
+        "SELECT type, COUNT(*) FROM devices WHERE status = 'ready' GROUP BY type",
+        "SELECT devices.type, COUNT(*) FROM loans"
+        " JOIN devices ON devices.id = loans.device_id"
+        " WHERE loans.wave_id = :wave AND loans.status != 'cancelled'"
+        " GROUP BY devices.type",
+        "SELECT families.school_id, loans.status, COUNT(*) FROM loans"
+        " JOIN families ON families.id = loans.family_id"
+        " WHERE loans.wave_id = :wave GROUP BY families.school_id, loans.status",
+    )
     # A family waits for a wave it is referred to until it holds a loan there or elsewhere
     # (two NOT EXISTS, each an index look-up a family, as the application asks).
     waiting_families = (
@@ -191,18 +204,9 @@ def page_rows(app, repeat: int) -> list[Row]:
             "wave page",
             get(f"/waves/{wave}"),
             sql(
-                "SELECT * FROM waves WHERE id = :wave",
                 "SELECT id, reference, referred_on FROM families WHERE wave_id = :wave "
                 "ORDER BY referred_on, id LIMIT 50",
-                "SELECT type, COUNT(*) FROM devices WHERE status = 'ready' GROUP BY type",
-                # The page prints the wave's devices by type and its loans by school and state.
-                "SELECT devices.type, COUNT(*) FROM loans"
-                " JOIN devices ON devices.id = loans.device_id"
-                " WHERE loans.wave_id = :wave AND loans.status != 'cancelled'"
-                " GROUP BY devices.type",
-                "SELECT families.school_id, loans.status, COUNT(*) FROM loans"
-                " JOIN families ON families.id = loans.family_id"
-                " WHERE loans.wave_id = :wave GROUP BY families.school_id, loans.status",
+                *wave_figures,
                 wave=wave,
             ),
         ),
@@ -210,7 +214,7 @@ def page_rows(app, repeat: int) -> list[Row]:
             "wave page, families waiting",
             get(f"/waves/{waiting}"),
             sql(
-                "SELECT * FROM waves WHERE id = :wave",
+                *wave_figures,
                 f"SELECT COUNT(*) {waiting_families}",
                 f"SELECT id, reference, referred_on {waiting_families}"
                 " ORDER BY referred_on, id LIMIT 50",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
 
@@ -20,6 +18,7 @@ from reuse_tracker.extensions import db
 from reuse_tracker.features import registry
 from reuse_tracker.i18n import gettext as _
 from reuse_tracker.vocabulary import TYPE_TITLES
+from reuse_tracker.web import plain_url
 
 
 @bp.app_context_processor
@@ -30,7 +29,7 @@ def _device_helpers():
         "device_url": device_url,
         "action_title": actions.action_title,
         "done_title": actions.done_title,
-        "type_title": lambda kind: str(TYPE_TITLES.get(kind, kind)),
+        "type_title": type_title,
         "STATUSES": [s.value for s in Status],
         "DEVICE_TYPES": DEVICE_TYPES,
         "field_title": action_fields.field_title,
@@ -38,6 +37,11 @@ def _device_helpers():
         "check_title": action_fields.check_title,
         "history_link": _history_link,
     }
+
+
+def type_title(kind: str) -> str:
+    """Name a device type as people read it."""
+    return str(TYPE_TITLES.get(kind, kind))
 
 
 def status_badge(status: str) -> Markup:
@@ -50,22 +54,9 @@ def status_badge(status: str) -> Markup:
     return Markup(f'<span class="badge status-badge status-{escape(status)}">{title}</span>')
 
 
-#: A tag as the sequences write it: its address needs no quoting.
-_PLAIN_TAG = re.compile(r"[A-Z0-9-]+")
-
-
 def device_url(asset_tag: str) -> str:
-    """``url_for("devices.detail", asset_tag=...)``, its start built once a request.
-
-    Lists link every row to its device: built by the URL map, an address costs 12 µs in a
-    template, 3 µs here. A tag of any other character goes through ``url_for``.
-    """
-    if not _PLAIN_TAG.fullmatch(asset_tag):
-        return url_for("devices.detail", asset_tag=asset_tag)
-    start = g.get("device_url_start")
-    if start is None:
-        start = g.device_url_start = url_for("devices.detail", asset_tag="X")[:-1]
-    return start + asset_tag
+    """``url_for("devices.detail", asset_tag=...)``, its start built once a request."""
+    return plain_url("devices.detail", "asset_tag", asset_tag)
 
 
 def _history_link(action: str, key: str, value) -> str | None:
@@ -169,6 +160,10 @@ def index():
         donations=donations(int(filters["donation"]) if filters["donation"] else None)
         if donations
         else [],
+        # Named once for the page's rows (up to 200), not once a row: 19 µs a row.
+        kinds={kind: type_title(kind) for kind in DEVICE_TYPES},
+        badges={status: status_badge(status) for status in Status},
+        select_label=_("Select %(tag)s"),
     )
 
 

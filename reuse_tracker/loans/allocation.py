@@ -53,8 +53,8 @@ class Proposal:
 
 
 def _device_rank(device: ReadyDevice) -> tuple:
-    since = device.ready_since.timestamp() if device.ready_since else float("inf")
-    return _grade_rank(device.grade), since, device.asset_tag
+    since = device.ready_since  # a device of no known time ranks after the others
+    return _grade_rank(device.grade), since is None, since or datetime.min, device.asset_tag
 
 
 def waiting_order(families: Iterable[WaitingFamily]) -> list[WaitingFamily]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from reuse_tracker import clock, inputs
 from reuse_tracker.auth.access import READ, roles_required
@@ -24,7 +25,7 @@ from reuse_tracker.loans.forms import (
 from reuse_tracker.loans.models import Association, Family, Loan, School, Wave
 from reuse_tracker.loans.programme import record_id
 from reuse_tracker.loans.services import find_family
-from reuse_tracker.loans.views import loan_status_title
+from reuse_tracker.loans.views import loan_badge, loan_status_title
 from reuse_tracker.policy import FAMILY_STAFF
 from reuse_tracker.vocabulary import LoanStatus
 from reuse_tracker.web import actor
@@ -54,6 +55,8 @@ def families():
     rows, page, pages = queries.page_of(
         statement, total, PER_PAGE, inputs.page(request.args.get("page"))
     )
+    waves = db.session.execute(sa.select(Wave.id, Wave.name).order_by(Wave.starts_on)).all()
+    schools = db.session.execute(sa.select(School.id, School.name).order_by(School.name)).all()
     return render_template(
         "loans/families.html",
         rows=rows,
@@ -61,14 +64,28 @@ def families():
         total=total,
         page=page,
         pages=pages,
-        waves=db.session.execute(sa.select(Wave.id, Wave.name).order_by(Wave.starts_on)).all(),
-        schools=db.session.execute(sa.select(School.id, School.name).order_by(School.name)).all(),
+        waves=waves,
+        schools=schools,
+        # The rows' names, from the filters' lists (the rows hold the ids; None: "—").
+        wave_names={None: "—", **dict(waves)},
+        school_names={None: "—", **dict(schools)},
+        association_names={
+            None: "—",
+            **dict(db.session.execute(sa.select(Association.id, Association.name)).all()),
+        },
         sees_families=actor().sees_families,
         statuses=[(status, loan_status_title(status)) for status in queries.FAMILY_STATUSES],
-        # Translated once for the page's 50 rows, not once a row.
-        loan_titles={status: loan_status_title(status) for status in LoanStatus},
+        # Made once for the page's 50 rows, not once a row.
+        loan_badges=_family_badges(),
         need_titles={need: str(title) for need, title in NEED_TITLES.items()},
     )
+
+
+def _family_badges() -> dict[str | None, Markup]:
+    """Each family's badge by its latest loan's status: none, or a cancelled one, waits."""
+    badges: dict[str | None, Markup] = {status: loan_badge(status) for status in LoanStatus}
+    badges[None] = badges[LoanStatus.CANCELLED] = badges[LoanStatus.WAITING]
+    return badges
 
 
 def _choices(form: FamilyForm, family: Family | None = None) -> FamilyForm:

@@ -27,7 +27,7 @@ def waiting_families(wave_id: int) -> list[allocation.WaitingFamily]:
     statement = waiting_statement(wave_id).with_only_columns(
         Family.reference, Family.device_type, Family.referred_on, Family.id
     )
-    return [allocation.WaitingFamily(*row) for row in db.session.execute(statement)]
+    return [allocation.WaitingFamily(*row) for row in db.session.execute(statement).all()]
 
 
 def ranked_stock(wanted: dict[str, int]) -> list[allocation.ReadyDevice]:
@@ -44,7 +44,7 @@ def ranked_stock(wanted: dict[str, int]) -> list[allocation.ReadyDevice]:
     for grade in (*allocation.GRADE_ORDER, None):
         if not short:
             break
-        for row in db.session.execute(ready_of_grade(grade, short)):
+        for row in db.session.execute(ready_of_grade(grade, short)).all():
             stock.append(allocation.ReadyDevice(*row))
             short[row.type] -= 1
         short = {kind: count for kind, count in short.items() if count > 0}
@@ -88,8 +88,15 @@ def _ungraded() -> list[sa.ColumnElement]:
 
 def proposal_for(wave_id: int) -> allocation.Proposal:
     """Match a wave's waiting list (one query) to the ready stock it needs (one query a grade)."""
+    return waiting_and_proposal(wave_id)[1]
+
+
+def waiting_and_proposal(
+    wave_id: int,
+) -> tuple[list[allocation.WaitingFamily], allocation.Proposal]:
+    """Return a wave's waiting list, in referral order, and the proposal made from it."""
     families = waiting_families(wave_id)
     wanted: dict[str, int] = {}
     for family in families:
         wanted[family.device_type] = wanted.get(family.device_type, 0) + 1
-    return allocation.propose(families, ranked_stock(wanted))
+    return families, allocation.propose(families, ranked_stock(wanted))

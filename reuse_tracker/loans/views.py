@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 
 from reuse_tracker import clock, inputs
 from reuse_tracker.auth.access import READ, roles_required
@@ -42,7 +43,7 @@ from reuse_tracker.loans.models import Wave
 from reuse_tracker.policy import COORDINATION
 from reuse_tracker.sizes import ID_CONVERTER as ID
 from reuse_tracker.vocabulary import CONDITION_TITLES, LOAN_STATUS_TITLES, LoanStatus, title
-from reuse_tracker.web import actor, get_or_404
+from reuse_tracker.web import actor, get_or_404, plain_url
 
 
 @bp.app_context_processor
@@ -56,7 +57,14 @@ def _loan_helpers():
         "CONDITION_CHOICES": tuple(CONDITION_TITLES.items()),
         "CHARTER_WAY_TITLES": CHARTER_WAY_TITLES,
         "from_iso": date.fromisoformat,
+        "family_url": family_url,
+        "loan_badge": loan_badge,
     }
+
+
+def family_url(reference: str) -> str:
+    """``url_for("loans.family", reference=...)``, its start built once a request."""
+    return plain_url("loans.family", "reference", reference)
 
 
 def history_link(action: str, key: str, value: Any, user: Any) -> str | None:
@@ -73,6 +81,24 @@ def history_link(action: str, key: str, value: Any, user: Any) -> str | None:
 def loan_status_title(status: str | None) -> str:
     """Name a loan status (None: the family is waiting) as people read it."""
     return title(LOAN_STATUS_TITLES, status or LoanStatus.WAITING)
+
+
+#: The colour (Bootstrap's ``text-bg-*``) of each loan status's badge; waiting is "warning".
+_LOAN_BADGE_COLOURS = {
+    LoanStatus.RESERVED: "primary",
+    LoanStatus.ON_LOAN: "success",
+    LoanStatus.RETURNED: "secondary",
+    LoanStatus.LOST: "dark",
+    LoanStatus.TRANSFERRED: "info",
+    LoanStatus.CANCELLED: "light border",
+}
+
+
+def loan_badge(status: str | None) -> Markup:
+    """A loan status as a badge (None: the family is waiting)."""
+    name = loan_status_title(status)
+    colour = _LOAN_BADGE_COLOURS.get(status, "warning")
+    return Markup(f'<span class="badge text-bg-{colour}">{escape(name)}</span>')
 
 
 def wave_or_404(wave_id: int) -> Wave:
@@ -147,9 +173,9 @@ def wave(wave_id: int):
 
 def _waiting_page(wave: Wave, wanted: int) -> dict[str, Any]:
     """One page of the waiting list with its proposed devices, and the whole proposal summed up."""
-    proposal = proposals.proposal_for(wave.id)
-    total = len(proposal.pairs) + len(proposal.unserved)
-    waiting, page, pages = queries.waiting_page(wave.id, total, WAITING_PER_PAGE, wanted)
+    families, proposal = proposals.waiting_and_proposal(wave.id)
+    total = len(families)
+    waiting, page, pages = queries.waiting_page(families, WAITING_PER_PAGE, wanted)
     proposed = {pair.reference: pair for pair in proposal.pairs}
     return {
         "waiting": waiting,

@@ -8,6 +8,7 @@ from flask import url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reuse_tracker import web
 from reuse_tracker.devices import views
 from reuse_tracker.devices.models import Device
 from tests.conftest import PATHS
@@ -189,14 +190,25 @@ def test_a_page_shows_as_many_devices_as_asked_up_to_200(client, login, make_don
     assert shown(5000) == 200  # the list's maximum
 
 
+#: The records lists link to through ``web.plain_url``: endpoint, argument.
+LINKS = [("devices.detail", "asset_tag"), ("loans.family", "reference")]
+
+
 @settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     tag=st.from_regex(r"[A-Z0-9-]{1,12}", fullmatch=True)
     | st.text(min_size=1, max_size=12).filter(lambda text: "/" not in text),
     script_root=st.sampled_from(["", "/reuse"]),
+    link=st.sampled_from(LINKS),
 )
-def test_a_device_link_is_the_address_url_for_builds(app, tag, script_root):
-    # Lists build their device links from a start found once a request (devices.views).
+def test_a_record_link_is_the_address_url_for_builds(app, tag, script_root, link):
+    # Lists build their rows' links from a start found once a request (web.plain_url).
+    endpoint, argument = link
     with app.test_request_context("/devices", environ_base={"SCRIPT_NAME": script_root}):
-        assert views.device_url(tag) == url_for("devices.detail", asset_tag=tag)
-        assert views.device_url(tag) == url_for("devices.detail", asset_tag=tag)  # kept start
+        for other_endpoint, other_argument in LINKS:  # each list's start, kept side by side
+            web.plain_url(other_endpoint, other_argument, "RT-000001")
+        expected = url_for(endpoint, **{argument: tag})
+        assert web.plain_url(endpoint, argument, tag) == expected
+        assert web.plain_url(endpoint, argument, tag) == expected  # kept start
+        if endpoint == "devices.detail":
+            assert views.device_url(tag) == expected

@@ -74,6 +74,36 @@ def test_the_families_list_runs_a_constant_number_of_queries(
     _no_inline_code(page.text)
 
 
+def test_the_families_list_names_each_familys_school_wave_association_and_loan(
+    client, login, make_school, make_wave, make_association, make_family, device_in
+):
+    # The rows hold ids; the page names them from its filters' lists ("—": none).
+    login("coordinator")
+    school, wave = make_school(name="École des Tilleuls (fictive)"), make_wave(name="Vague Iris")
+    referred = make_family(wave, school, association=make_association("Les Amis (fictive)"))
+    alone = make_family()
+    _device, lent, _wave = device_in("on_loan")
+    html = client.get("/families").text
+
+    def cells(family) -> list[str]:
+        row = re.search(rf"<tr>(?:(?!</tr>).)*{family.reference}(?:(?!</tr>).)*</tr>", html, re.S)
+        return [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", "<td" + cell)).strip()
+            for cell in row.group(0).split("<td")[1:]
+        ]
+
+    assert cells(referred)[2:] == [
+        "École des Tilleuls (fictive) · CM1",
+        "Vague Iris",
+        "a computer",
+        "Les Amis (fictive)",
+        "waiting",
+    ]
+    assert cells(alone)[2:] == ["— · CM1", "—", "a computer", "—", "waiting"]
+    assert cells(lent)[-1] == "on loan"
+    assert html.count('class="badge text-bg-success">on loan</span>') == 1
+
+
 def test_a_long_list_numbers_its_first_last_and_nearby_pages_only(
     client, login, make_family, monkeypatch
 ):
