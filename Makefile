@@ -91,7 +91,7 @@ bench-scale: compile-translations
 
 bench: compile-translations
 	@found=; for script in benchmarks/*.py; do \
-		case "$$(basename "$$script")" in _*|generate.py|run.py) continue;; esac; \
+		case "$$(basename "$$script")" in _*|generate.py|run.py|pauses.py|compare.py) continue;; esac; \
 		[ -f "$$script" ] || continue; \
 		found=1; echo "== $$script"; \
 		$(BIN)/python "$$script" || exit $$?; \
