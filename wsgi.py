@@ -9,5 +9,5 @@ app = create_app()
 # What building the application made (its models, mappers, routes, catalogues: ~124,000
 # objects) lives as long as the worker. Frozen, Python's full collections no longer walk it:
 # one cost a worker 70 ms, a pause in whichever request set it off (about one list page in
-# 150; `benchmarks/pauses.py`: requests over 40 ms from 10 in 1,500 to 0-1).
+# 200; `benchmarks/pauses.py`: device list answers over 40 ms from 8-10 in 1,500 to 1).
 gc.freeze()

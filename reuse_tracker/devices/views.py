@@ -17,7 +17,7 @@ from reuse_tracker.errors import ConflictError, ValidationError
 from reuse_tracker.extensions import db
 from reuse_tracker.features import registry
 from reuse_tracker.i18n import gettext as _
-from reuse_tracker.vocabulary import TYPE_TITLES
+from reuse_tracker.vocabulary import TYPE_TITLES, title
 from reuse_tracker.web import plain_url
 
 
@@ -41,7 +41,7 @@ def _device_helpers():
 
 def type_title(kind: str) -> str:
     """Name a device type as people read it."""
-    return str(TYPE_TITLES.get(kind, kind))
+    return title(TYPE_TITLES, kind)
 
 
 def status_badge(status: str) -> Markup:
@@ -50,8 +50,8 @@ def status_badge(status: str) -> Markup:
     A function rather than a macro: the device list shows 50 of them, and a macro call costs
     Jinja a new frame each time.
     """
-    title = escape(services.status_title(status))
-    return Markup(f'<span class="badge status-badge status-{escape(status)}">{title}</span>')
+    name = escape(services.status_title(status))
+    return Markup(f'<span class="badge status-badge status-{escape(status)}">{name}</span>')
 
 
 def device_url(asset_tag: str) -> str:

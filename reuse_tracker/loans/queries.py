@@ -139,9 +139,10 @@ def waiting_page(
     """Return page ``wanted`` of a wave's ``waiting`` list, read in full for its proposal
     (kept within range), with their schools, its number and the page count.
 
-    The page's families by their ids (one query of primary keys), not the waiting list's
-    query again to its ``OFFSET``: its two NOT EXISTS a family cost 2 ms for 1,000 families
-    waiting (SQLite, 100,000 devices).
+    The page's families by their ids (one query of primary keys; a waiting family's
+    ``position`` is its id, as ``proposals.waiting_families`` reads it), not the waiting
+    list's query again to its ``OFFSET``: its two NOT EXISTS a family cost 2 ms for 1,000
+    families waiting (SQLite, 100,000 devices).
     """
     pages = max(1, math.ceil(len(waiting) / per_page))
     page = min(max(1, wanted), pages)
