@@ -24,7 +24,7 @@ login_manager.session_protection = "strong"
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     record = inputs.record_id(user_id)
-    user = db.session.get(User, record) if record else None
+    user = services.signed_in_user(record) if record else None
     # A deactivated user's open sessions end at their next request.
     return user if user is not None and user.is_active else None
 

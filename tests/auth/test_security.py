@@ -26,7 +26,15 @@ def test_every_page_sends_the_security_headers(client, login):
     assert "frame-ancestors 'none'" in csp
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
     assert answer.headers["Referrer-Policy"] == "same-origin"
+    assert answer.headers["X-Frame-Options"] == "DENY"
+    assert answer.headers["Permissions-Policy"].startswith("camera=(self)")
+    assert answer.headers["Cache-Control"] == "private, no-store"
     assert "Strict-Transport-Security" not in answer.headers  # plain HTTP: no HSTS
+    names = [name.lower() for name, _value in answer.headers.items()]
+    assert len(names) == len(set(names))  # each said once
+    static = client.get("/static/css/app.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")  # a file may be kept
 
 
 def test_no_template_holds_an_inline_script_or_handler():
@@ -93,8 +101,9 @@ def test_a_session_ends_after_thirty_minutes_without_a_request(client, login, fr
 def test_pages_read_within_a_minute_send_no_new_session_cookie(client, login, frozen_clock):
     start = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
     frozen_clock(start)
+    client.get("/login")  # as a browser does: the form's CSRF token goes into the session
     login("viewer")
-    client.get("/devices")
+    assert "Set-Cookie" not in client.get("/devices").headers  # the sign-in's cookie holds
     frozen_clock(start + timedelta(seconds=40))
     assert "Set-Cookie" not in client.get("/devices").headers  # nothing new to say
     frozen_clock(start + timedelta(seconds=70))
@@ -148,3 +157,37 @@ def test_the_login_limit_holds_across_three_workers(three_workers, make_user):
     statuses = failed_logins([three_workers], user.email, 12)
     assert statuses[:5] == [401] * 5
     assert statuses[5:] == [429] * 7  # one count for all three workers
+
+
+@pytest.fixture
+def limited_app(app):
+    """Build an application of its own with rate-limit settings; the shared limiter's counts and
+    defaults are put back afterwards."""
+    from reuse_tracker.extensions import db, limiter
+
+    built = []
+
+    def build(**settings):
+        limiter.reset()
+        settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], **settings}
+        built.append(create_app({"TESTING": True, "SECRET_KEY": "test", **settings}))
+        return built[-1]
+
+    yield build
+    limiter.limit_manager.set_default_limits([])  # the one limiter keeps an app's defaults
+    limiter.reset()
+    for other in built:
+        with other.app_context():
+            db.engine.dispose()
+
+
+def test_the_document_checks_are_limited_and_other_pages_are_not(limited_app):
+    client = limited_app().test_client()
+    codes = [client.get("/verify?code=NO-SUCH").status_code for _ in range(61)]
+    assert codes[:60] == [404] * 60 and codes[60] == 429  # 60 per minute
+    assert [client.get("/healthz").status_code for _ in range(70)] == [200] * 70
+
+
+def test_a_limit_set_for_every_route_counts_every_route(limited_app):
+    client = limited_app(RATELIMIT_DEFAULT="5 per minute").test_client()
+    assert [client.get("/healthz").status_code for _ in range(6)] == [200] * 5 + [429]
