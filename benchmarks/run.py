@@ -103,6 +103,15 @@ def page_rows(app, repeat: int) -> list[Row]:
 
         return call
 
+    def forgetting(call: Callable[[], object]) -> Callable[[], object]:
+        def forgotten():
+            from reuse_tracker.metrics import figures
+
+            figures.forget()  # as if the worker had kept nothing yet
+            return call()
+
+        return forgotten
+
     tag, serial, wave, waiting = probe["tag"], probe["serial"], probe["wave"], probe["waiting"]
     # What a wave's page prints for any wave: the wave, the ready devices by type, the wave's
     # devices by type and its loans by school and state.
@@ -271,6 +280,15 @@ def page_rows(app, repeat: int) -> list[Row]:
             "dashboard",
             get("/"),
             sql("SELECT status, type, COUNT(*) FROM devices GROUP BY status, type"),
+        ),
+        (
+            # What a worker shows first after METRICS_MAX_AGE: the card counts the families.
+            "dashboard, figures not kept",
+            forgetting(get("/")),
+            sql(
+                "SELECT status, type, COUNT(*) FROM devices GROUP BY status, type",
+                "SELECT COUNT(DISTINCT family_id) FROM loans WHERE handed_over_at IS NOT NULL",
+            ),
         ),
         (
             "stock API",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
 from flask_limiter.util import get_qualified_name
@@ -88,8 +89,20 @@ def _count_only_limited_routes(app: Flask) -> None:
     view's): a tenth of a plain page's fixed cost, though three views only have one (sign-in,
     the document checks). Whether a route has one does not change once the routes are made:
     it is worked out at its first request, the way Flask-Limiter itself does."""
-    if not any(app.config.get(name) for name in LIMITS_FOR_ALL):
-        app.extensions[UNLIMITED] = {}
+    if any(app.config.get(name) for name in LIMITS_FOR_ALL):
+        return
+    app.extensions[UNLIMITED] = {}
+    # The filter below makes Flask-Limiter's check of such a route short; going round the
+    # check altogether saves it the rest (20 µs of a 0.37 ms request). Were the check not
+    # where Flask-Limiter puts it, the filter alone would do.
+    hooks = app.before_request_funcs.setdefault(None, [])
+    check = limiter._check_request_limit
+    if check in hooks:
+        hooks[hooks.index(check)] = partial(_check_if_limited, check)
+
+
+def _check_if_limited(check):
+    return None if _unlimited() else check()
 
 
 @limiter.request_filter

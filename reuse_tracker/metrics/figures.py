@@ -27,6 +27,9 @@ from reuse_tracker.workshop.weee import WASTE_CODES
 _recent: dict[tuple[date, date, int], tuple[datetime, dict[str, Any]]] = {}
 #: Periods kept at most (the default one, and the few others people look at).
 RECENT_PERIODS = 16
+#: The dashboard card's count of families equipped, when this worker counted it alone lately:
+#: (start, end) -> (when, count).
+_recent_equipped: dict[tuple[date, date], tuple[datetime, int]] = {}
 
 LOAN_FIGURES = ("loans_started", "re_loans", "returns", "lost", "transferred", "devices_on_loan")
 
@@ -247,6 +250,34 @@ def recent(period: Period) -> dict[str, Any] | None:
     """The open period's figures this worker computed lately, if still fresh (else None)."""
     latest = _latest(period)
     return latest[1] if latest and _fresh(latest[0]) else None
+
+
+def families_equipped(period: Period) -> int:
+    """The families equipped during ``period``, as the figures count them: from the figures
+    this worker computed lately, else counted and kept as long as they would be.
+
+    The count reads every loan handed over (24 ms on SQLite at 100,000 devices): without
+    keeping it, every dashboard whose worker had not shown the figures page lately paid it.
+    """
+    kept = recent(period)
+    if kept is not None:
+        return kept["equipment"]["families_equipped"]
+    key = (period.start, period.end)
+    found = _recent_equipped.get(key)
+    if found is not None and _fresh(found[0]):
+        return found[1]
+    equipped, _at_end = aggregates.families_equipped(period)
+    if current_app.config["METRICS_MAX_AGE"] > 0:
+        if len(_recent_equipped) >= RECENT_PERIODS:
+            _recent_equipped.pop(min(_recent_equipped, key=lambda k: _recent_equipped[k][0]))
+        _recent_equipped[key] = (clock.now(), equipped)
+    return equipped
+
+
+def forget() -> None:
+    """Drop what this worker keeps of open periods' figures (tests, a changed factor set)."""
+    _recent.clear()
+    _recent_equipped.clear()
 
 
 def computed_at(period: Period) -> datetime | None:

@@ -191,3 +191,19 @@ def test_the_document_checks_are_limited_and_other_pages_are_not(limited_app):
 def test_a_limit_set_for_every_route_counts_every_route(limited_app):
     client = limited_app(RATELIMIT_DEFAULT="5 per minute").test_client()
     assert [client.get("/healthz").status_code for _ in range(6)] == [200] * 5 + [429]
+
+
+def test_a_route_without_a_limit_is_not_checked_at_all(limited_app, monkeypatch):
+    from flask_limiter import Limiter
+
+    checked = []
+    check = Limiter._check_request_limit
+
+    def counting(self, *args, **kwargs):
+        checked.append(1)
+        return check(self, *args, **kwargs)
+
+    monkeypatch.setattr(Limiter, "_check_request_limit", counting)
+    client = limited_app().test_client()
+    assert client.get("/healthz").status_code == 200 and checked == []
+    assert client.get("/verify?code=NO-SUCH").status_code == 404 and checked  # its limit

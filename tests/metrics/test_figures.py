@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from reuse_tracker import clock
 from reuse_tracker.extensions import db
-from reuse_tracker.metrics import figures
+from reuse_tracker.metrics import aggregates, figures
 from reuse_tracker.metrics.aggregates import Period
 from reuse_tracker.metrics.models import PeriodFigures
 from tests.metrics.conftest import NOW, PERIOD
@@ -155,7 +157,7 @@ def test_an_open_period_is_kept_for_a_few_minutes_then_computed_again(app, scena
     from tests.metrics.conftest import _receive, at
 
     app.config["METRICS_MAX_AGE"] = 300
-    figures._recent.clear()
+    figures.forget()
     try:
         with clock.freeze(at(12, 30)):
             first = figures.for_period(PERIOD)
@@ -170,7 +172,7 @@ def test_an_open_period_is_kept_for_a_few_minutes_then_computed_again(app, scena
         assert waiting[1] == waiting[0] + 1  # D6 waits at intake
     finally:
         app.config["METRICS_MAX_AGE"] = 0
-        figures._recent.clear()
+        figures.forget()
     assert db.session.query(PeriodFigures).count() == 0  # an open period is never stored
 
 
@@ -185,7 +187,7 @@ def test_the_dashboard_card_reads_the_kept_figures_when_a_worker_has_them(
             return True
 
     app.config["METRICS_MAX_AGE"] = 300
-    figures._recent.clear()
+    figures.forget()
     try:
         with clock.freeze(at(12, 30)):
             with count_queries() as alone:
@@ -195,6 +197,36 @@ def test_the_dashboard_card_reads_the_kept_figures_when_a_worker_has_them(
                 again = panel.target_panel(Coordinator())
     finally:
         app.config["METRICS_MAX_AGE"] = 0
-        figures._recent.clear()
+        figures.forget()
     assert card["equipped"] == again["equipped"] == kept["equipment"]["families_equipped"]
     assert len(reading) == len(alone) - 1  # no count of the programme's loans
+
+
+def test_the_dashboard_card_keeps_its_count_as_long_as_figures_are_kept(
+    app, scenario, count_queries
+):
+    from reuse_tracker.metrics import panel
+    from tests.metrics.conftest import at
+
+    class Coordinator:
+        def has_role(self, *roles):
+            return True
+
+    app.config["METRICS_MAX_AGE"] = 300
+    figures.forget()
+    try:
+        with clock.freeze(at(12, 30)):
+            with count_queries() as first:
+                card = panel.target_panel(Coordinator())
+            with count_queries() as second:
+                again = panel.target_panel(Coordinator())
+            counted, _at_end = aggregates.families_equipped(figures.default_period())
+        six_minutes_later = clock.freeze(at(12, 30) + timedelta(minutes=6))  # older than 5
+        with six_minutes_later, count_queries() as later:
+            panel.target_panel(Coordinator())
+    finally:
+        app.config["METRICS_MAX_AGE"] = 0
+        figures.forget()
+    assert card["equipped"] == again["equipped"] == counted > 0
+    assert len(second) == len(first) - 1  # the loans are not counted again
+    assert len(later) == len(first)  # counted again once the count is old
