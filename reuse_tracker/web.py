@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Response, g, url_for
+from flask import Response, g, request, url_for
 
 from reuse_tracker.auth.access import current_actor
 from reuse_tracker.errors import INVALID_FIELDS, NotFoundError
@@ -19,6 +20,7 @@ __all__ = [
     "MAX_ID",
     "actor",
     "get_or_404",
+    "page_urls",
     "pdf_response",
     "plain_url",
 ]
@@ -60,6 +62,17 @@ def plain_url(endpoint: str, argument: str, value: str) -> str:
     if start is None:
         start = starts[endpoint] = url_for(endpoint, **{argument: "X"})[:-1]
     return start + value
+
+
+def page_urls(endpoint: str) -> Callable[[int], str]:
+    """Return ``number -> url_for(endpoint, **request.args, page=number)`` for a list's pager:
+    the address is built once and each page's adds its number (a pager has up to nine links,
+    each 12 µs through the URL map)."""
+    args = request.args.to_dict()
+    args.pop("page", None)
+    base = url_for(endpoint, **args)
+    joiner = "&" if "?" in base else "?"
+    return lambda number: f"{base}{joiner}page={int(number)}"
 
 
 def pdf_response(data: bytes, filename: str, *, download: bool = False) -> Response:

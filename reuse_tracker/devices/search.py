@@ -43,6 +43,12 @@ FENCED_SORTS: dict[str, tuple] = {
 }
 
 
+#: The folded donor's inventory number and the upper-cased model, as their indexes hold them:
+#: built once (the folding alone is ten SQL functions: 50 µs a search).
+DONOR_ASSET_KEY = folded_key(Device.donor_asset_number)
+MODEL_KEY = sa.func.upper(Device.model)
+
+
 def starts_with(expression: sa.ColumnElement, prefix: str) -> sa.ColumnElement:
     """A condition that ``expression`` starts with ``prefix``, in the form its index serves."""
     if db.session.get_bind().dialect.name == "postgresql":
@@ -65,10 +71,10 @@ def matching(
     key = serial_key(text)
     if key:
         terms.append(starts_with(Device.serial_key, key))
-        terms.append(starts_with(folded_key(Device.donor_asset_number), key))
+        terms.append(starts_with(DONOR_ASSET_KEY, key))
     model = text.strip().upper()
     if model:
-        terms.append(starts_with(sa.func.upper(Device.model), model))
+        terms.append(starts_with(MODEL_KEY, model))
     if donation_with_reference is not None:
         terms.append(Device.donation_id == donation_with_reference(text))
     return sa.or_(*terms) if terms else sa.true()

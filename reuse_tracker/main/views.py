@@ -15,6 +15,7 @@ from reuse_tracker.extensions import db
 from reuse_tracker.features import menu_entries, registry
 from reuse_tracker.i18n import LANGUAGES
 from reuse_tracker.main import bp
+from reuse_tracker.web import page_urls
 
 #: Where the rendered main menus are kept (``main_menu``).
 MENUS = "reuse_tracker.menus"
@@ -64,6 +65,7 @@ def _navigation():
         "role_title": role_title,
         "layout_part": layout_part,
         "fixed_url": fixed_url,
+        "page_urls": page_urls,
     }
 
 

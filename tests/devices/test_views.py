@@ -4,7 +4,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from flask import url_for
+from flask import request, url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -204,7 +204,9 @@ LINKS = [("devices.detail", "asset_tag"), ("loans.family", "reference")]
 def test_a_record_link_is_the_address_url_for_builds(app, tag, script_root, link):
     # Lists build their rows' links from a start found once a request (web.plain_url).
     endpoint, argument = link
-    with app.test_request_context("/devices", environ_base={"SCRIPT_NAME": script_root}):
+    # The mount point goes in base_url: the test environ's SCRIPT_NAME is the builder's own.
+    with app.test_request_context("/devices", base_url=f"http://localhost{script_root}/"):
+        assert request.script_root == script_root
         for other_endpoint, other_argument in LINKS:  # each list's start, kept side by side
             web.plain_url(other_endpoint, other_argument, "RT-000001")
         expected = url_for(endpoint, **{argument: tag})
@@ -212,3 +214,29 @@ def test_a_record_link_is_the_address_url_for_builds(app, tag, script_root, link
         assert web.plain_url(endpoint, argument, tag) == expected  # kept start
         if endpoint == "devices.detail":
             assert views.device_url(tag) == expected
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    args=st.dictionaries(
+        st.sampled_from(["q", "status", "sort", "per_page", "page", "kind", "é x"]),
+        st.text(max_size=12),
+        max_size=5,
+    ),
+    number=st.integers(min_value=1, max_value=10**6),
+    script_root=st.sampled_from(["", "/reuse"]),
+    endpoint=st.sampled_from(["devices.index", "intake.index", "auth.audit"]),
+)
+def test_a_pager_link_is_the_address_url_for_builds(app, args, number, script_root, endpoint):
+    # A pager builds its list's address once and adds each page's number (web.page_urls).
+    from urllib.parse import parse_qs, urlsplit
+
+    base_url = f"http://localhost{script_root}/"
+    with app.test_request_context("/devices", query_string=args, base_url=base_url):
+        assert request.script_root == script_root
+        built = urlsplit(web.page_urls(endpoint)(number))
+        expected = urlsplit(url_for(endpoint, **dict(args, page=number)))
+    assert built.path == expected.path
+    assert parse_qs(built.query, keep_blank_values=True) == parse_qs(
+        expected.query, keep_blank_values=True
+    )
