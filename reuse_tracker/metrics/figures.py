@@ -275,7 +275,7 @@ def families_equipped(period: Period) -> int:
 
 
 def forget() -> None:
-    """Drop what this worker keeps of open periods' figures (tests, a changed factor set)."""
+    """Drop what this worker keeps of open periods' figures and counts (the tests start clean)."""
     _recent.clear()
     _recent_equipped.clear()
 
