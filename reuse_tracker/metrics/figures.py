@@ -229,11 +229,17 @@ def _recent_figures(period: Period, factor_set: FactorSet, recompute: bool) -> d
     if found and not recompute and _fresh(found[0]):
         return found[1]
     figures = compute(period, factor_set)
-    if current_app.config["METRICS_MAX_AGE"] > 0:
-        if len(_recent) >= RECENT_PERIODS:
-            _recent.pop(min(_recent, key=lambda k: _recent[k][0]))
-        _recent[key] = (clock.now(), figures)
+    _keep(_recent, key, figures)
     return figures
+
+
+def _keep(kept: dict, key: tuple, value: Any) -> None:
+    """Keep ``value`` with the time, for ``METRICS_MAX_AGE`` (if any), dropping the oldest of
+    ``kept`` beyond ``RECENT_PERIODS``."""
+    if current_app.config["METRICS_MAX_AGE"] > 0:
+        if len(kept) >= RECENT_PERIODS:
+            kept.pop(min(kept, key=lambda k: kept[k][0]))
+        kept[key] = (clock.now(), value)
 
 
 def _latest(period: Period) -> tuple[datetime, dict[str, Any]] | None:
@@ -267,10 +273,7 @@ def families_equipped(period: Period) -> int:
     if found is not None and _fresh(found[0]):
         return found[1]
     equipped, _at_end = aggregates.families_equipped(period)
-    if current_app.config["METRICS_MAX_AGE"] > 0:
-        if len(_recent_equipped) >= RECENT_PERIODS:
-            _recent_equipped.pop(min(_recent_equipped, key=lambda k: _recent_equipped[k][0]))
-        _recent_equipped[key] = (clock.now(), equipped)
+    _keep(_recent_equipped, key, equipped)
     return equipped
 
 

@@ -176,11 +176,10 @@ def test_an_open_period_is_kept_for_a_few_minutes_then_computed_again(app, scena
     assert db.session.query(PeriodFigures).count() == 0  # an open period is never stored
 
 
-def test_the_dashboard_card_reads_the_kept_figures_when_a_worker_has_them(
-    app, scenario, count_queries
-):
+@pytest.fixture
+def read_card(app):
+    """Read the dashboard's target card as a coordinator, the worker keeping figures 5 minutes."""
     from reuse_tracker.metrics import panel
-    from tests.metrics.conftest import at
 
     class Coordinator:
         def has_role(self, *roles):
@@ -188,45 +187,40 @@ def test_the_dashboard_card_reads_the_kept_figures_when_a_worker_has_them(
 
     app.config["METRICS_MAX_AGE"] = 300
     figures.forget()
-    try:
-        with clock.freeze(at(12, 30)):
-            with count_queries() as alone:
-                card = panel.target_panel(Coordinator())
-            kept = figures.for_period(figures.default_period())
-            with count_queries() as reading:
-                again = panel.target_panel(Coordinator())
-    finally:
-        app.config["METRICS_MAX_AGE"] = 0
-        figures.forget()
+    yield lambda: panel.target_panel(Coordinator())
+    app.config["METRICS_MAX_AGE"] = 0
+    figures.forget()
+
+
+def test_the_dashboard_card_reads_the_kept_figures_when_a_worker_has_them(
+    scenario, count_queries, read_card
+):
+    from tests.metrics.conftest import at
+
+    with clock.freeze(at(12, 30)):
+        with count_queries() as alone:
+            card = read_card()
+        kept = figures.for_period(figures.default_period())
+        with count_queries() as reading:
+            again = read_card()
     assert card["equipped"] == again["equipped"] == kept["equipment"]["families_equipped"]
     assert len(reading) == len(alone) - 1  # no count of the programme's loans
 
 
 def test_the_dashboard_card_keeps_its_count_as_long_as_figures_are_kept(
-    app, scenario, count_queries
+    scenario, count_queries, read_card
 ):
-    from reuse_tracker.metrics import panel
     from tests.metrics.conftest import at
 
-    class Coordinator:
-        def has_role(self, *roles):
-            return True
-
-    app.config["METRICS_MAX_AGE"] = 300
-    figures.forget()
-    try:
-        with clock.freeze(at(12, 30)):
-            with count_queries() as first:
-                card = panel.target_panel(Coordinator())
-            with count_queries() as second:
-                again = panel.target_panel(Coordinator())
-            counted, _at_end = aggregates.families_equipped(figures.default_period())
-        six_minutes_later = clock.freeze(at(12, 30) + timedelta(minutes=6))  # older than 5
-        with six_minutes_later, count_queries() as later:
-            panel.target_panel(Coordinator())
-    finally:
-        app.config["METRICS_MAX_AGE"] = 0
-        figures.forget()
+    with clock.freeze(at(12, 30)):
+        with count_queries() as first:
+            card = read_card()
+        with count_queries() as second:
+            again = read_card()
+        counted, _at_end = aggregates.families_equipped(figures.default_period())
+    six_minutes_later = clock.freeze(at(12, 30) + timedelta(minutes=6))  # older than 5
+    with six_minutes_later, count_queries() as later:
+        read_card()
     assert card["equipped"] == again["equipped"] == counted > 0
     assert len(second) == len(first) - 1  # the loans are not counted again
     assert len(later) == len(first)  # counted again once the count is old
